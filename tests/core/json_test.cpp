@@ -1,0 +1,93 @@
+#include "saring/core/json.hpp"
+
+#include <gtest/gtest.h>
+
+#include "saring/core/error.hpp"
+
+namespace saring {
+namespace {
+
+constexpr const char* kReport =
+    R"({"id":"r1","reporter":"u9","time":"2026-11-28T08:15:00+07:00","lat":-6.1754,"lon":106.8272,)"
+    R"("accuracy_m":12.5,"category":"banjir","text":"Banjir setinggi lutut","photos":["a.jpg"],)"
+    R"("client":{"mock_location":false,"app":"3.2.1"},"channel":"android"})";
+
+TEST(ReportJson, ParsesEveryField) {
+  const Report r = parse_report_json(kReport);
+  EXPECT_EQ(r.id, "r1");
+  EXPECT_EQ(r.reporter, "u9");
+  EXPECT_EQ(r.time.offset_minutes, 420);
+  EXPECT_DOUBLE_EQ(r.lat, -6.1754);
+  EXPECT_DOUBLE_EQ(r.lon, 106.8272);
+  ASSERT_TRUE(r.accuracy_m);
+  EXPECT_DOUBLE_EQ(*r.accuracy_m, 12.5);
+  EXPECT_EQ(r.category, "banjir");
+  EXPECT_EQ(r.photos, std::vector<std::string>{"a.jpg"});
+  ASSERT_TRUE(r.client.mock_location);
+  EXPECT_FALSE(*r.client.mock_location);
+  EXPECT_EQ(r.client.app, "3.2.1");
+  EXPECT_EQ(r.extra_json, R"({"channel":"android"})");
+}
+
+TEST(ReportJson, RoundTripsAndKeepsExtraFields) {
+  const Report r = parse_report_json(kReport);
+  const Report again = parse_report_json(report_to_json(r));
+  EXPECT_EQ(again.id, r.id);
+  EXPECT_EQ(again.time, r.time);
+  EXPECT_EQ(again.text, r.text);
+  EXPECT_EQ(again.extra_json, r.extra_json);
+}
+
+TEST(ReportJson, ErrorsNameTheFieldAndLine) {
+  const auto message_of = [](const char* json) {
+    try {
+      parse_report_json(json, 7);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kParse);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message_of(R"({"id":"a","time":"2026-11-28T08:15:00Z","lon":1})").find("'lat' is missing"), std::string::npos);
+  EXPECT_NE(message_of(R"({"id":"a","time":"2026-11-28T08:15:00Z","lat":"x","lon":1})").find("'lat' must be a number"), std::string::npos);
+  EXPECT_NE(message_of(R"({"id":"a","time":"yesterday","lat":1,"lon":1})").find("'time'"), std::string::npos);
+  EXPECT_NE(message_of(R"({"id":"a","time":"2026-11-28T08:15:00Z","lat":1,)").find("line 7"), std::string::npos);
+  EXPECT_NE(message_of(R"([1,2])").find("object"), std::string::npos);
+  EXPECT_NE(message_of("{\"id\":\"a\xff\"}").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(message_of(R"({"id":"a","time":"2026-11-28T08:15:00Z","lat":1,"lon":1,"client":{"mock_location":"yes"}})")
+                .find("mock_location"), std::string::npos);
+}
+
+TEST(ReportJson, RefusesOversizedLines) {
+  ReportParseOptions options;
+  options.max_line_bytes = 10;
+  try {
+    parse_report_json(kReport, 3, options);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kLimitExceeded);
+  }
+}
+
+TEST(VerdictJson, RoundTrips) {
+  Verdict v;
+  v.id = "r2";
+  v.decision = Decision::kDuplicate;
+  v.duplicate_of = "r1";
+  v.incident = "inc-1";
+  v.scores = {0.9, 0.1, 0.0, 0.9};
+  v.reasons.push_back({"IMG_SAME_PHOTO", "duplicate", 0.9, "PDQ distance 4 to r1"});
+  v.areas.push_back({"provinsi", "31", "DKI Jakarta"});
+  const std::string json = verdict_to_json(v);
+  EXPECT_NE(json.find(R"("decision":"duplicate")"), std::string::npos);
+  EXPECT_EQ(parse_verdict_json(json), v);
+  EXPECT_THROW(parse_verdict_json(R"({"id":"x","decision":"maybe"})"), Error);
+}
+
+TEST(JsonEscape, ReplacesInvalidUtf8) {
+  EXPECT_EQ(json_escape("a\"b"), "a\\\"b");
+  EXPECT_EQ(json_escape("x\xffy"), "x\xef\xbf\xbdy");
+}
+
+}  // namespace
+}  // namespace saring

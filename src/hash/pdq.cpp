@@ -32,19 +32,22 @@ int pdq_fast_dct(std::vector<float>& luma, int rows, int cols, float* dct16x16) 
   } else {
     // The reference filters rows (each row's running sum left to right), then columns, twice. The
     // vertical kernel runs many columns side by side; row passes run it on the transpose.
-    thread_local std::vector<float> a, b, sums, narrow, narrow_out;
-    const std::size_t n = luma.size();
+    thread_local std::vector<float> a, b, c, sums, narrow, narrow_out;
+    // Padded leading dimensions: a power-of-two stride makes the transposes thrash the cache.
+    const long ld_t = rows + 16, ld_n = cols + 16;  // for cols x rows and rows x cols matrices
+    const std::size_t n = static_cast<std::size_t>(std::max(cols * ld_t, rows * ld_n));
     a.resize(n);
     b.resize(n);
+    c.resize(n);
     sums.resize(static_cast<std::size_t>(std::max(rows, cols)));
     const int window_along_rows = (cols + 127) / 128, window_along_cols = (rows + 127) / 128;
     float* l = luma.data();
-    k.transpose(l, a.data(), rows, cols);                                    // a: cols x rows
-    k.box_vertical(a.data(), b.data(), cols, rows, window_along_rows, sums.data());
-    k.transpose(b.data(), l, cols, rows);                                    // l: rows x cols
-    k.box_vertical(l, a.data(), rows, cols, window_along_cols, sums.data());  // pass 1 done
-    k.transpose(a.data(), b.data(), rows, cols);                             // b: cols x rows
-    k.box_vertical(b.data(), l, cols, rows, window_along_rows, sums.data());  // l as cols x rows
+    k.transpose(l, cols, a.data(), ld_t, rows, cols);                                        // a = L^T
+    k.box_vertical(a.data(), ld_t, b.data(), ld_t, cols, rows, window_along_rows, sums.data());  // rows
+    k.transpose(b.data(), ld_t, c.data(), ld_n, cols, rows);
+    k.box_vertical(c.data(), ld_n, a.data(), ld_n, rows, cols, window_along_cols, sums.data());  // cols
+    k.transpose(a.data(), ld_n, b.data(), ld_t, rows, cols);
+    k.box_vertical(b.data(), ld_t, c.data(), ld_t, cols, rows, window_along_rows, sums.data());  // rows
     // Only 64 columns survive decimation: filter just those down the rows.
     int src_col[64], src_row[64];
     for (int i = 0; i < 64; ++i) {
@@ -54,10 +57,10 @@ int pdq_fast_dct(std::vector<float>& luma, int rows, int cols, float* dct16x16) 
     narrow.resize(static_cast<std::size_t>(rows) * 64);
     narrow_out.resize(narrow.size());
     for (int j = 0; j < 64; ++j) {
-      const float* col = l + static_cast<std::size_t>(src_col[j]) * rows;
+      const float* col = c.data() + src_col[j] * ld_t;
       for (int r = 0; r < rows; ++r) narrow[static_cast<std::size_t>(r) * 64 + j] = col[r];
     }
-    k.box_vertical(narrow.data(), narrow_out.data(), rows, 64, window_along_cols, sums.data());
+    k.box_vertical(narrow.data(), 64, narrow_out.data(), 64, rows, 64, window_along_cols, sums.data());
     for (int i = 0; i < 64; ++i) {
       std::memcpy(buf64 + i * 64, narrow_out.data() + static_cast<std::size_t>(src_row[i]) * 64, 64 * sizeof(float));
     }

@@ -36,10 +36,12 @@ PdqHash pdq_hash_reference(const ImageView& image);
 // Kernel sets, one per instruction set, chosen at run time.
 struct PdqKernels {
   // Box filter down the rows of a rows x cols matrix (each column independently), `window` wide,
-  // summing each column in the reference's order. `sums` is scratch of `cols` floats.
-  void (*box_vertical)(const float* in, float* out, int rows, int cols, int window, float* sums);
+  // summing each column in the reference's order. `sums` is scratch of `cols` floats. ld_* are
+  // leading dimensions (floats from one row to the next).
+  void (*box_vertical)(const float* in, long ld_in, float* out, long ld_out, int rows, int cols, int window,
+                       float* sums);
   // out (cols x rows) = transpose of in (rows x cols).
-  void (*transpose)(const float* in, float* out, int rows, int cols);
+  void (*transpose)(const float* in, long ld_in, float* out, long ld_out, int rows, int cols);
   // The two DCT stages on a 64x64 buffer.
   void (*dct64to16)(const float* a64x64, float* out16x16);
   const char* name;

@@ -19,12 +19,12 @@ namespace {
 
 #include "hash/pdq_kernels.inc"
 
-void transpose_avx2(const float* in, float* out, int rows, int cols) {
+void transpose_avx2(const float* in, long ld_in, float* out, long ld_out, int rows, int cols) {
   const int br = rows & ~7, bc = cols & ~7;
   for (int r = 0; r < br; r += 8) {
     for (int c = 0; c < bc; c += 8) {
       __m256 v[8];
-      for (int k = 0; k < 8; ++k) v[k] = _mm256_loadu_ps(in + (long)(r + k) * cols + c);
+      for (int k = 0; k < 8; ++k) v[k] = _mm256_loadu_ps(in + (r + k) * ld_in + c);
       const __m256 t0 = _mm256_unpacklo_ps(v[0], v[1]), t1 = _mm256_unpackhi_ps(v[0], v[1]);
       const __m256 t2 = _mm256_unpacklo_ps(v[2], v[3]), t3 = _mm256_unpackhi_ps(v[2], v[3]);
       const __m256 t4 = _mm256_unpacklo_ps(v[4], v[5]), t5 = _mm256_unpackhi_ps(v[4], v[5]);
@@ -37,10 +37,10 @@ void transpose_avx2(const float* in, float* out, int rows, int cols) {
                            _mm256_permute2f128_ps(s2, s6, 0x20), _mm256_permute2f128_ps(s3, s7, 0x20),
                            _mm256_permute2f128_ps(s0, s4, 0x31), _mm256_permute2f128_ps(s1, s5, 0x31),
                            _mm256_permute2f128_ps(s2, s6, 0x31), _mm256_permute2f128_ps(s3, s7, 0x31)};
-      for (int k = 0; k < 8; ++k) _mm256_storeu_ps(out + (long)(c + k) * rows + r, o[k]);
+      for (int k = 0; k < 8; ++k) _mm256_storeu_ps(out + (c + k) * ld_out + r, o[k]);
     }
   }
-  transpose_edges(in, out, rows, cols, br, bc);
+  transpose_edges(in, ld_in, out, ld_out, rows, cols, br, bc);
 }
 
 }  // namespace

@@ -107,11 +107,11 @@ TEST(Pdq, BothKernelSetsAgree) {
   const auto& sse = detail::pdq_kernels_sse2();
   const auto& avx = detail::pdq_kernels_avx2();
   std::vector<float> in(luma), o1(luma.size()), o2(luma.size()), sums(1024);
-  sse.box_vertical(in.data(), o1.data(), rows, cols, 4, sums.data());
-  avx.box_vertical(in.data(), o2.data(), rows, cols, 4, sums.data());
+  sse.box_vertical(in.data(), cols, o1.data(), cols, rows, cols, 4, sums.data());
+  avx.box_vertical(in.data(), cols, o2.data(), cols, rows, cols, 4, sums.data());
   EXPECT_EQ(o1, o2);
-  sse.transpose(in.data(), o1.data(), rows, cols);
-  avx.transpose(in.data(), o2.data(), rows, cols);
+  sse.transpose(in.data(), cols, o1.data(), rows, rows, cols);
+  avx.transpose(in.data(), cols, o2.data(), rows, rows, cols);
   EXPECT_EQ(o1, o2);
   EXPECT_EQ(o1[static_cast<std::size_t>(5) * rows + 7], in[static_cast<std::size_t>(7) * cols + 5]);
   float d1[256], d2[256];

@@ -1,6 +1,7 @@
 // Decoding: OpenCV's imdecode for the default path (that is what reproduces Meta's PDQ reference
 // bit for bit, see docs/hash.md), libjpeg directly for reduced-scale JPEG decoding. Both run only
 // after probe_image() has checked the declared size against the caps.
+#include <algorithm>
 #include <csetjmp>
 #include <cstdio>
 #include <fstream>
@@ -211,6 +212,33 @@ Image decode_image_bytes(std::span<const std::uint8_t> bytes, std::string_view n
     if (orientation != 1) image = apply_orientation(image.view(), orientation);
   }
   return image;
+}
+
+std::vector<std::uint8_t> encode_image(const ImageView& image, ImageFormat format, int quality) {
+  image.validate();
+  cv::Mat src(image.height, image.width, image.channels() == 1 ? CV_8UC1 : CV_8UC3,
+              const_cast<std::uint8_t*>(image.data), static_cast<std::size_t>(image.row_stride()));
+  cv::Mat bgr;
+  if (image.format == PixelFormat::kRgb) cv::cvtColor(src, bgr, cv::COLOR_RGB2BGR);
+  else bgr = src;
+  std::vector<int> params;
+  const char* ext = nullptr;
+  switch (format) {
+    case ImageFormat::kJpeg: ext = ".jpg"; params = {cv::IMWRITE_JPEG_QUALITY, std::clamp(quality, 1, 100)}; break;
+    case ImageFormat::kPng: ext = ".png"; break;
+    case ImageFormat::kWebp: ext = ".webp"; params = {cv::IMWRITE_WEBP_QUALITY, std::clamp(quality, 1, 101)}; break;
+    case ImageFormat::kBmp: ext = ".bmp"; break;
+    case ImageFormat::kTiff: ext = ".tiff"; break;
+    case ImageFormat::kPnm: ext = image.channels() == 1 ? ".pgm" : ".ppm"; break;
+    case ImageFormat::kUnknown: throw Error(ErrorCode::kInvalidArgument, "encode_image: no format given");
+  }
+  std::vector<std::uint8_t> out;
+  try {
+    if (!cv::imencode(ext, bgr, out, params)) throw Error(ErrorCode::kInternal, std::string("encode_image: ") + ext + " encoder failed");
+  } catch (const cv::Exception& e) {
+    throw Error(ErrorCode::kUnsupported, std::string("encode_image: ") + e.what());
+  }
+  return out;
 }
 
 std::vector<std::uint8_t> read_file_bytes(const std::string& path, std::uint64_t max_bytes) {

@@ -188,3 +188,29 @@ TEST(PdqDihedral, NamesAreStable) {
 
 }  // namespace
 }  // namespace saring
+
+namespace saring {
+namespace {
+
+// Each variant predicts the hash of the pixels actually transformed that way.
+TEST(PdqDihedral, VariantsMatchPixelTransforms) {
+  const Image img = decode_image_file(kData + "reg-test-input/dih/" + kDihFiles[0]);
+  const PdqDihedralHashes v = pdq_hash_dihedral(img.view());
+  // EXIF orientation codes and the dihedral transform each one performs.
+  const std::pair<int, Dihedral> cases[] = {{2, Dihedral::kFlipY},     {3, Dihedral::kRotate180},
+                                            {4, Dihedral::kFlipX},     {5, Dihedral::kFlipPlus1},
+                                            {6, Dihedral::kRotate270}, {7, Dihedral::kFlipMinus1},
+                                            {8, Dihedral::kRotate90}};
+  for (const auto& [orientation, d] : cases) {
+    SCOPED_TRACE(dihedral_name(d));
+    const PdqHash h = pdq_hash(apply_orientation(img.view(), orientation).view());
+    for (int e = 0; e < 8; ++e) {
+      const int dist = v.hashes[static_cast<std::size_t>(e)].distance(h.hash);
+      if (e == static_cast<int>(d)) EXPECT_LE(dist, 20);
+      else EXPECT_GT(dist, 60);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace saring

@@ -117,6 +117,10 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path, std::uint64_t
 // The EXIF Orientation tag (1..8) of a JPEG's APP1 segment; 1 when absent or unreadable.
 int exif_orientation(std::span<const std::uint8_t> bytes);
 
+// Encodes pixels (for tests, evaluations and thumbnails): JPEG and WebP take `quality` 1..100
+// (WebP 101 = lossless); the others ignore it. Throws kInvalidArgument for kUnknown or a bad view.
+std::vector<std::uint8_t> encode_image(const ImageView& image, ImageFormat format, int quality = 90);
+
 // Applies an EXIF orientation (1..8) so the result is upright. Throws kInvalidArgument otherwise.
 Image apply_orientation(const ImageView& image, int orientation);
 

@@ -477,19 +477,19 @@ void HammingIndexImpl<Hash>::after_write(std::unique_lock<std::mutex>& /*writer 
   while (store_.slots() - tail_begin() >= kTailMax) {
     Segment s;
     {
-      std::shared_lock lock(data_mutex_);
+      auto lock = read_lock();
       s = build_segment(store_.hashes, tail_begin(), store_.slots());
     }
-    std::unique_lock lock(data_mutex_);
+    auto lock = write_lock();
     segments_.push_back(std::move(s));
   }
   while (segments_.size() >= 2 && segments_.back().size() >= segments_[segments_.size() - 2].size()) {
     Segment merged;
     {
-      std::shared_lock lock(data_mutex_);
+      auto lock = read_lock();
       merged = build_segment(store_.hashes, segments_[segments_.size() - 2].begin, segments_.back().end);
     }
-    std::unique_lock lock(data_mutex_);
+    auto lock = write_lock();
     segments_.pop_back();
     segments_.back() = std::move(merged);
   }
@@ -500,7 +500,7 @@ void HammingIndexImpl<Hash>::compact_locked() {
   Storage<W> fresh;
   std::vector<Segment> segs;
   {
-    std::shared_lock lock(data_mutex_);
+    auto lock = read_lock();
     const std::size_t n = store_.live;
     fresh.hashes.reserve(n * W);
     fresh.times.reserve(n);
@@ -517,7 +517,7 @@ void HammingIndexImpl<Hash>::compact_locked() {
     }
     if (fresh.slots() >= kTailMax) segs.push_back(build_segment(fresh.hashes, 0, fresh.slots()));
   }
-  std::unique_lock lock(data_mutex_);
+  auto lock = write_lock();
   store_ = std::move(fresh);
   segments_ = std::move(segs);
 }
@@ -527,7 +527,7 @@ void HammingIndexImpl<Hash>::insert(std::string_view id, const Hash& hash, UnixS
   check_id(id);
   std::unique_lock writer(writer_mutex_);
   {
-    std::unique_lock lock(data_mutex_);
+    auto lock = write_lock();
     append_locked(id, hash, time);
   }
   after_write(writer);
@@ -549,7 +549,7 @@ void HammingIndexImpl<Hash>::insert_batch(std::span<const std::string> ids, std:
     const std::size_t piece = std::max<std::size_t>(65536, store_.live / 2);
     const std::size_t end = std::min(ids.size(), i + piece);
     {
-      std::unique_lock lock(data_mutex_);
+      auto lock = write_lock();
       store_.reserve(store_.slots() + (end - i));
       for (; i < end; ++i) append_locked(ids[i], hashes[i], times[i]);
     }
@@ -561,7 +561,7 @@ template <class Hash>
 bool HammingIndexImpl<Hash>::erase(std::string_view id) {
   std::unique_lock writer(writer_mutex_);
   {
-    std::unique_lock lock(data_mutex_);
+    auto lock = write_lock();
     const std::uint32_t slot = store_.find(id);
     if (slot == kDead) return false;
     store_.kill(slot);
@@ -575,13 +575,13 @@ std::size_t HammingIndexImpl<Hash>::expire_before(UnixSeconds cutoff) {
   std::unique_lock writer(writer_mutex_);
   std::vector<std::uint32_t> doomed;
   {
-    std::shared_lock lock(data_mutex_);
+    auto lock = read_lock();
     for (std::uint32_t s = 0; s < store_.slots(); ++s) {
       if (store_.id_ref[s] != kDead && store_.times[s] < cutoff) doomed.push_back(s);
     }
   }
   {
-    std::unique_lock lock(data_mutex_);
+    auto lock = write_lock();
     for (const std::uint32_t s : doomed) store_.kill(s);
   }
   after_write(writer);
@@ -597,7 +597,7 @@ void HammingIndexImpl<Hash>::compact() {
 template <class Hash>
 void HammingIndexImpl<Hash>::reserve(std::size_t n) {
   std::unique_lock writer(writer_mutex_);
-  std::unique_lock lock(data_mutex_);
+  auto lock = write_lock();
   store_.reserve(n);
 }
 
@@ -606,19 +606,19 @@ void HammingIndexImpl<Hash>::reserve(std::size_t n) {
 
 template <class Hash>
 bool HammingIndexImpl<Hash>::contains(std::string_view id) const {
-  std::shared_lock lock(data_mutex_);
+  auto lock = read_lock();
   return store_.find(id) != kDead;
 }
 
 template <class Hash>
 std::size_t HammingIndexImpl<Hash>::size() const {
-  std::shared_lock lock(data_mutex_);
+  auto lock = read_lock();
   return store_.live;
 }
 
 template <class Hash>
 std::size_t HammingIndexImpl<Hash>::memory_bytes() const {
-  std::shared_lock lock(data_mutex_);
+  auto lock = read_lock();
   std::size_t total = sizeof(*this) + store_.memory_bytes() + segments_.capacity() * sizeof(Segment);
   for (const Segment& s : segments_) total += s.memory_bytes();
   return total;
@@ -626,7 +626,7 @@ std::size_t HammingIndexImpl<Hash>::memory_bytes() const {
 
 template <class Hash>
 std::size_t HammingIndexImpl<Hash>::segment_count() const {
-  std::shared_lock lock(data_mutex_);
+  auto lock = read_lock();
   return segments_.size();
 }
 
@@ -644,7 +644,7 @@ std::vector<IndexMatch> HammingIndexImpl<Hash>::query(const Hash& q, int radius)
   check_radius(radius, kBits);
   std::uint64_t w[W];
   Traits::store(q, w);
-  std::shared_lock lock(data_mutex_);
+  auto lock = read_lock();
   return query_locked(w, radius);
 }
 
@@ -652,7 +652,7 @@ template <class Hash>
 std::vector<IndexMatch> HammingIndexImpl<Hash>::nearest(const Hash& q, std::size_t k) const {
   std::uint64_t w[W];
   Traits::store(q, w);
-  std::shared_lock lock(data_mutex_);
+  auto lock = read_lock();
   return nearest_locked(w, k);
 }
 
@@ -661,7 +661,7 @@ std::vector<std::vector<IndexMatch>> HammingIndexImpl<Hash>::query_batch(std::sp
   check_radius(radius, kBits);
   std::vector<std::vector<IndexMatch>> out;
   out.reserve(qs.size());
-  std::shared_lock lock(data_mutex_);
+  auto lock = read_lock();
   for (const Hash& q : qs) {
     std::uint64_t w[W];
     Traits::store(q, w);
@@ -675,7 +675,7 @@ std::vector<std::vector<IndexMatch>> HammingIndexImpl<Hash>::nearest_batch(std::
                                                                            std::size_t k) const {
   std::vector<std::vector<IndexMatch>> out;
   out.reserve(qs.size());
-  std::shared_lock lock(data_mutex_);
+  auto lock = read_lock();
   for (const Hash& q : qs) {
     std::uint64_t w[W];
     Traits::store(q, w);
@@ -690,7 +690,7 @@ std::vector<DihedralMatch> HammingIndexImpl<Hash>::query_dihedral(const std::arr
   check_radius(radius, kBits);
   std::vector<Hit> hits;
   {
-    std::shared_lock lock(data_mutex_);
+    auto lock = read_lock();
     for (int v = 0; v < 8; ++v) {
       std::uint64_t w[W];
       Traits::store(variants[v], w);
@@ -722,7 +722,7 @@ std::vector<DihedralMatch> HammingIndexImpl<Hash>::query_dihedral(const std::arr
 
 template <class Hash>
 void HammingIndexImpl<Hash>::save(std::ostream& out) const {
-  std::shared_lock lock(data_mutex_);
+  auto lock = read_lock();
   std::string buf;
   buf.append(kMagic, 8);
   put_le<std::uint32_t>(buf, kFormatVersion);

@@ -165,7 +165,20 @@ class HammingIndexImpl {
   std::vector<IndexMatch> nearest_locked(const std::uint64_t* q, std::size_t k) const;
   std::vector<IndexMatch> to_matches(std::vector<Hit>& hits) const;
 
+  // glibc's rwlock prefers readers, so a steady stream of queries could starve the writer. A
+  // writer holds gate_ while it waits for the exclusive lock, and readers pass through gate_ first,
+  // so new readers queue behind a waiting writer.
+  std::shared_lock<std::shared_mutex> read_lock() const {
+    std::lock_guard<std::mutex> g(gate_);
+    return std::shared_lock<std::shared_mutex>(data_mutex_);
+  }
+  std::unique_lock<std::shared_mutex> write_lock() {
+    std::lock_guard<std::mutex> g(gate_);
+    return std::unique_lock<std::shared_mutex>(data_mutex_);
+  }
+
   HammingIndexOptions options_;
+  mutable std::mutex gate_;
   mutable std::shared_mutex data_mutex_;  // readers shared; a writer exclusive while it mutates
   std::mutex writer_mutex_;               // one writer at a time (it may build under a shared lock)
   Storage<W> store_;

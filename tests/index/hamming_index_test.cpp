@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "index/hamming_index_impl.hpp"
 #include "index/kernels.hpp"
 #include "saring/core/error.hpp"
 
@@ -84,8 +85,9 @@ TEST_P(IndexVsBruteForce, QueriesMatchBruteForce) {
   std::mt19937_64 rng(99);
   for (int trial = 0; trial < 12; ++trial) {
     // Queries near an entry (so there are hits) and random ones.
-    const Hash256 q = trial % 3 == 2 ? random_hash(rng)
-                                     : flip_bits(entries[rng() % entries.size()].hash, static_cast<int>(rng() % 20), rng);
+    const Hash256 q = trial % 3 == 2   ? random_hash(rng)
+                      : trial % 3 == 0 ? entries[rng() % entries.size()].hash
+                                       : flip_bits(entries[rng() % entries.size()].hash, static_cast<int>(rng() % 20), rng);
     for (int radius : {0, 1, 5, 15, 31, 47, 80}) {
       ASSERT_EQ(index.query(q, radius), brute(entries, q, radius)) << "radius " << radius << " trial " << trial;
     }
@@ -99,6 +101,48 @@ INSTANTIATE_TEST_SUITE_P(
     AllStrategiesKernels, IndexVsBruteForce,
     ::testing::Combine(::testing::Values(IndexStrategy::kAuto, IndexStrategy::kLinearScan, IndexStrategy::kMultiIndex),
                        ::testing::Bool(), ::testing::Values(0, 1, 2, 3)));
+
+// The multi-index bound is tight: an entry at distance exactly r whose bits are spread so that
+// all chunks but one miss their threshold by one must still be found, for every radius.
+TEST(PdqIndex, FindsEntriesAtThePigeonholeBoundary) {
+  using Traits = detail::HashTraits<Hash256>;
+  constexpr int m = static_cast<int>(Traits::kChunks.size());
+  std::mt19937_64 rng(41);
+  const auto background = make_entries(8000, false, 40);
+  for (int radius : {0, 1, 5, 10, 11, 12, 21, 31, 32, 47}) {
+    const int total = radius - m + 1;
+    for (int lucky = 0; lucky < m; ++lucky) {
+      // Threshold of chunk c as the index assigns them (wider chunks first take the remainder).
+      const int base = total >= 0 ? total / m : -((-total + m - 1) / m);
+      const int extra = total - base * m;
+      Hash256 entry = random_hash(rng);
+      Hash256 q = entry;
+      int flipped = 0;
+      bool possible = true;
+      for (int c = 0; c < m; ++c) {
+        const int t = base + (c < extra ? 1 : 0);
+        int flips = c == lucky ? t : t + 1;
+        if (flips < 0) flips = 0;
+        if (c == lucky && t < 0) possible = false;
+        for (int b = 0; b < flips; ++b) q.set_bit(Traits::kChunks[c].start + b, !q.bit(Traits::kChunks[c].start + b));
+        flipped += flips;
+      }
+      if (!possible) continue;
+      ASSERT_LE(flipped, radius);
+      for (IndexStrategy strategy : {IndexStrategy::kMultiIndex, IndexStrategy::kAuto}) {
+        PdqIndex index(HammingIndexOptions{strategy});
+        index.insert("target", entry, 1);  // first, so it lands in a segment rather than the tail
+        insert_all(index, background);
+        const auto r = index.query(q, radius);
+        ASSERT_TRUE(std::any_of(r.begin(), r.end(), [](const IndexMatch& x) { return x.id == "target"; }))
+            << "radius " << radius << " lucky chunk " << lucky;
+        auto all = background;
+        all.push_back({"target", entry, 1});
+        ASSERT_EQ(r, brute(all, q, radius));
+      }
+    }
+  }
+}
 
 TEST(PdqIndex, RadiusZeroAndFullWidth) {
   const auto entries = make_entries(5000, false, 3);

@@ -291,7 +291,14 @@ struct AreaSet::Impl {
         if (why_raw) GEOSFree_r(ctx, why_raw);
         if (!options.repair_invalid)
           throw Error(ErrorCode::kParse, label + ": invalid polygon (" + why + ") and repair is off");
-        GeomPtr fixed(GEOSMakeValid_r(ctx, p.geom.get()), GeomDeleter{ctx});
+        // The "structure" method unions shells and subtracts holes, so a shell nested in another
+        // (an island inside an atoll's ring, as in the upstream Jakarta layers) stays land; the
+        // default "linework" method would turn it into a hole.
+        GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(ctx);
+        GEOSMakeValidParams_setMethod_r(ctx, params, GEOS_MAKE_VALID_STRUCTURE);
+        GEOSMakeValidParams_setKeepCollapsed_r(ctx, params, 0);
+        GeomPtr fixed(GEOSMakeValidWithParams_r(ctx, p.geom.get(), params), GeomDeleter{ctx});
+        GEOSMakeValidParams_destroy_r(ctx, params);
         if (!fixed) throw Error(ErrorCode::kParse, label + ": invalid polygon (" + why + ") and GEOSMakeValid failed: " + last_error);
         GeomPtr poly = polygonal_part(fixed.get());
         if (!poly || GEOSisValid_r(ctx, poly.get()) != 1)
@@ -542,13 +549,17 @@ std::vector<AreaRef> AreaSet::lookup(double lat, double lon) const {
 }
 
 bool AreaSet::in_service_area(double lat, double lon) const noexcept {
-  const auto w = widest_level();
-  return w && find(*w, lat, lon).has_value();
+  // Any level counts: the simplified upstream levels do not nest exactly, and a point inside a
+  // kelurahan is in the city even where the province outline misses it.
+  for (std::size_t l = 0; l < kAreaLevelCount; ++l)
+    if (impl_->levels[l].index.find(lon, lat) >= 0) return true;
+  return false;
 }
 
 double AreaSet::distance_to_service_area_m(double lat, double lon) const {
   const auto w = widest_level();
   if (!w) return std::numeric_limits<double>::quiet_NaN();
+  if (std::isfinite(lat) && std::isfinite(lon) && in_service_area(lat, lon)) return 0.0;
   return distance_to_level_m(*w, lat, lon);
 }
 

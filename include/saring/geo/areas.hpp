@@ -105,10 +105,10 @@ class AreaSet {
   // contains the point. Slow; used to cross-check find() and for the rare points on overlaps.
   std::vector<std::size_t> find_all_geos(AreaLevel level, double lat, double lon) const;
 
-  // Inside any area of the widest level.
+  // Inside any area of any level (the levels of a simplified set need not nest exactly).
   bool in_service_area(double lat, double lon) const noexcept;
   // Geodesic (haversine) distance in metres from the point to the nearest area of the widest
-  // level: 0 inside. The nearest point is found by GEOS in lon/lat space, which is exact enough
+  // level: 0 in the service area. The nearest point is found by GEOS in lon/lat space, which is exact enough
   // near the equator (Jakarta: 6 deg S) and a fair approximation elsewhere. NaN if the set is empty
   // or the point is not finite.
   double distance_to_service_area_m(double lat, double lon) const;

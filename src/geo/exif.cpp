@@ -30,11 +30,17 @@ const ExifEntry* entry_of(ExifData* data, ExifIfd ifd, int tag) {
 }
 
 // RATIONAL value i of an entry, or NaN when the entry is not a RATIONAL array that long or the
-// denominator is zero.
+// denominator is zero. SRATIONAL is accepted too: some phones (e.g. a Nokia 8.3 5G in the shared
+// sample set) write GPS coordinates as SRATIONAL against the specification.
 double rational_at(const ExifEntry* e, ExifByteOrder order, unsigned i) {
-  if (!e || e->format != EXIF_FORMAT_RATIONAL || i >= e->components || !e->data ||
-      e->size < (static_cast<std::size_t>(i) + 1) * 8)
+  if (!e || (e->format != EXIF_FORMAT_RATIONAL && e->format != EXIF_FORMAT_SRATIONAL) || i >= e->components ||
+      !e->data || e->size < (static_cast<std::size_t>(i) + 1) * 8)
     return std::numeric_limits<double>::quiet_NaN();
+  if (e->format == EXIF_FORMAT_SRATIONAL) {
+    const ExifSRational r = exif_get_srational(e->data + 8 * i, order);
+    if (r.denominator == 0) return std::numeric_limits<double>::quiet_NaN();
+    return static_cast<double>(r.numerator) / static_cast<double>(r.denominator);
+  }
   const ExifRational r = exif_get_rational(e->data + 8 * i, order);
   if (r.denominator == 0) return std::numeric_limits<double>::quiet_NaN();
   return static_cast<double>(r.numerator) / static_cast<double>(r.denominator);
@@ -55,15 +61,17 @@ std::string ascii_of(const ExifEntry* e) {
 
 // Degrees from the usual three RATIONALs (deg, min, sec); also accepts one or two components.
 double dms_of(const ExifEntry* e, ExifByteOrder order) {
-  if (!e || e->format != EXIF_FORMAT_RATIONAL || e->components == 0) return std::numeric_limits<double>::quiet_NaN();
+  if (!e || e->components == 0) return std::numeric_limits<double>::quiet_NaN();
   double deg = 0;
+  bool negative = false;
   const double scale[3] = {1.0, 1.0 / 60.0, 1.0 / 3600.0};
   for (unsigned i = 0; i < std::min<unsigned long>(e->components, 3); ++i) {
     const double v = rational_at(e, order, i);
     if (!std::isfinite(v)) return std::numeric_limits<double>::quiet_NaN();
-    deg += v * scale[i];
+    if (v < 0) negative = true;  // a signed writer puts the sign on the degrees
+    deg += std::fabs(v) * scale[i];
   }
-  return deg;
+  return negative ? -deg : deg;
 }
 
 // "+07:00" / "-03:30" -> minutes; nullopt otherwise.
@@ -163,10 +171,12 @@ PhotoExif read_photo_exif(std::span<const std::uint8_t> bytes, const ExifReadOpt
   const double lon = dms_of(entry_of(d, EXIF_IFD_GPS, EXIF_TAG_GPS_LONGITUDE), order);
   const std::string lat_ref = ascii_of(entry_of(d, EXIF_IFD_GPS, EXIF_TAG_GPS_LATITUDE_REF));
   const std::string lon_ref = ascii_of(entry_of(d, EXIF_IFD_GPS, EXIF_TAG_GPS_LONGITUDE_REF));
-  if (std::isfinite(lat) && std::isfinite(lon) && lat <= 90 && lon <= 180) {
-    const double sl = (!lat_ref.empty() && (lat_ref[0] == 'S' || lat_ref[0] == 's')) ? -1 : 1;
-    const double so = (!lon_ref.empty() && (lon_ref[0] == 'W' || lon_ref[0] == 'w')) ? -1 : 1;
-    out.gps = LatLon{sl * lat, so * lon};
+  if (std::isfinite(lat) && std::isfinite(lon) && std::fabs(lat) <= 90 && std::fabs(lon) <= 180) {
+    // The Ref gives the hemisphere; a signed (SRATIONAL) value without a southern/western Ref
+    // keeps its own sign.
+    const bool south = !lat_ref.empty() && (lat_ref[0] == 'S' || lat_ref[0] == 's');
+    const bool west = !lon_ref.empty() && (lon_ref[0] == 'W' || lon_ref[0] == 'w');
+    out.gps = LatLon{south ? -std::fabs(lat) : lat, west ? -std::fabs(lon) : lon};
   }
   const double alt = rational_at(entry_of(d, EXIF_IFD_GPS, EXIF_TAG_GPS_ALTITUDE), order, 0);
   if (std::isfinite(alt)) {

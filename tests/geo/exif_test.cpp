@@ -94,6 +94,17 @@ TEST(Exif, TimeWithoutOffsetUsesGpsThenTheFallbackZone) {
   EXPECT_EQ(e.taken_at(0)->unix, parse_rfc3339("2026-11-28T00:59:00Z").unix);  // GPS (UTC) beats a guessed zone
 }
 
+TEST(Exif, SignedRationalCoordinates) {
+  test::ExifSpec s;
+  s.lat = -6.175392;
+  s.lon = 106.827153;
+  s.signed_coordinates = true;
+  const PhotoExif e = read_photo_exif(test::make_jpeg_with_exif(s));
+  ASSERT_TRUE(e.gps);
+  EXPECT_NEAR(e.gps->lat, -6.175392, 1e-6);
+  EXPECT_NEAR(e.gps->lon, 106.827153, 1e-6);
+}
+
 TEST(Exif, BareExifBlockAlsoWorks) {
   const auto block = test::make_exif_block(full_spec());
   const PhotoExif e = read_photo_exif(block);
@@ -169,6 +180,33 @@ TEST(Exif, ByteCapAndFiles) {
       out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     }
   }
+}
+
+}  // namespace
+}  // namespace saring
+
+namespace saring {
+namespace {
+
+// A real phone photo (iPhone 4S, BSD-2-Clause sample of the goexif project): GPS without DOP or
+// date stamp, DateTimeOriginal without offset.
+TEST(Exif, RealIphonePhoto) {
+  const PhotoExif e = read_photo_exif_file(std::string(SARING_TEST_DATA_DIR) + "/geo/goexif_has_lens_info.jpg");
+  ASSERT_TRUE(e.has_exif);
+  EXPECT_EQ(e.make, "Apple");
+  EXPECT_EQ(e.model, "iPhone 4S");
+  EXPECT_EQ(e.software, "7.1.1");
+  ASSERT_TRUE(e.gps);
+  EXPECT_NEAR(e.gps->lat, 59.332547, 2e-6);  // 59 deg 19' 57.17" N
+  EXPECT_NEAR(e.gps->lon, 18.064942, 2e-6);  // 18 deg 3' 53.79" E
+  ASSERT_TRUE(e.gps_altitude_m);
+  EXPECT_NEAR(*e.gps_altitude_m, 29.0, 1e-9);
+  EXPECT_FALSE(e.gps_accuracy_m);
+  EXPECT_FALSE(e.gps_dop);
+  EXPECT_FALSE(e.gps_time);  // GPSTimeStamp without GPSDateStamp is not a time
+  EXPECT_EQ(e.date_time_original, "2014:09:01 15:03:47");
+  EXPECT_FALSE(e.offset_minutes);
+  EXPECT_EQ(e.taken_at(120)->unix, parse_rfc3339("2014-09-01T13:03:47Z").unix);
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ struct ExifSpec {
   std::string offset_time_original;        // "+07:00"
   std::string make, model, software;
   ExifByteOrder order = EXIF_BYTE_ORDER_INTEL;
+  bool signed_coordinates = false;  // GPSLatitude/Longitude as SRATIONAL, as some phones write them
 };
 
 // A width x height baseline JPEG of a gradient.
@@ -126,6 +127,12 @@ inline std::vector<std::uint8_t> make_exif_block(const ExifSpec& spec) {
     put_rationals(data, EXIF_IFD_GPS, EXIF_TAG_GPS_LATITUDE, dms(*spec.lat), o);
     put_ascii(data, EXIF_IFD_GPS, EXIF_TAG_GPS_LONGITUDE_REF, *spec.lon < 0 ? "W" : "E");
     put_rationals(data, EXIF_IFD_GPS, EXIF_TAG_GPS_LONGITUDE, dms(*spec.lon), o);
+    if (spec.signed_coordinates) {  // same values, SRATIONAL format
+      for (int tag : {EXIF_TAG_GPS_LATITUDE, EXIF_TAG_GPS_LONGITUDE}) {
+        ExifEntry* e = exif_content_get_entry(data->ifd[EXIF_IFD_GPS], static_cast<ExifTag>(tag));
+        e->format = EXIF_FORMAT_SRATIONAL;
+      }
+    }
   }
   if (spec.altitude_m) {
     ExifEntry* ref = new_entry(data, EXIF_IFD_GPS, EXIF_TAG_GPS_ALTITUDE_REF, EXIF_FORMAT_BYTE, 1);

@@ -66,7 +66,7 @@ double linear_ns_per_entry(int words) {
 }
 
 int key_bits_for(std::uint32_t n) {
-  return std::clamp(static_cast<int>(std::bit_width(n)) - 3, 4, 16);
+  return std::clamp(static_cast<int>(std::bit_width(n)) - 6, 4, 16);
 }
 
 // Scratch buffers of one querying thread.

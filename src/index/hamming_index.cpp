@@ -48,21 +48,25 @@ constexpr std::array<std::array<double, 25>, 25> kChoose = [] {
   return c;
 }();
 
-// Cost model of one query against one segment, in nanoseconds, fitted to measurements on the
-// development machine (docs/index.md, "Crossover"): a linear scan costs per entry, multi-index
-// hashing per probed key range, per filter byte scanned and per candidate hash verified (a cache
-// miss into the hash array). Only the ratio matters for the choice.
-constexpr double kRangeNs = 12.0;
-constexpr double kFilterByteNs = 0.08;
-constexpr double kCandidateNs = 6.0;
-double linear_ns_per_entry(int words) {
+// Cost model of one query against one segment, in nanoseconds, fitted (non-negative least
+// squares) to BM_IndexQueryMultiIndex / BM_IndexQueryLinear on the development machine (AMD EPYC,
+// AVX-512; docs/index.md, "Crossover"): multi-index hashing costs per probed key range, per filter
+// byte scanned and per candidate verified (a cache miss into the hash array); a linear scan costs
+// per entry, more once the hashes no longer fit in cache. Only the comparison matters.
+constexpr double kRangeNs = 5.0;
+constexpr double kFilterByteNs = 0.7;
+constexpr double kCandidateNs = 8.0;
+double linear_ns_per_entry(int words, std::size_t entries) {
+  double compute = 3.0;  // per 256-bit hash
   switch (active_kernels().level) {
-    case KernelLevel::kAvx512: return words == 4 ? 0.35 : 0.12;
-    case KernelLevel::kAvx2: return words == 4 ? 0.7 : 0.25;
-    case KernelLevel::kPopcnt: return words == 4 ? 1.2 : 0.4;
+    case KernelLevel::kAvx512: compute = 0.27; break;
+    case KernelLevel::kAvx2: compute = 0.6; break;
+    case KernelLevel::kPopcnt: compute = 1.0; break;
     case KernelLevel::kPortable: break;
   }
-  return words == 4 ? 4.0 : 1.2;
+  const std::size_t bytes = entries * 8 * static_cast<std::size_t>(words);
+  const double memory = bytes <= (std::size_t{1} << 20) ? 0.0 : bytes <= (std::size_t{16} << 20) ? 0.45 : 1.1;
+  return std::max(compute, memory) * words / 4.0;
 }
 
 int key_bits_for(std::uint32_t n) {
@@ -295,7 +299,7 @@ bool HammingIndexImpl<Hash>::prefer_multi_index(const Segment& s, const int* t) 
               (kRangeNs + per_key * ((allow < fbits ? kFilterByteNs : 0.0) + pass * kCandidateNs));
     }
   }
-  return cost < n * linear_ns_per_entry(W);
+  return cost < n * linear_ns_per_entry(W, s.size());
 }
 
 template <class Hash>

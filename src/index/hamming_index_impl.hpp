@@ -140,7 +140,7 @@ class HammingIndexImpl {
   static constexpr int kBits = 64 * W;
   static constexpr int kChunkCount = static_cast<int>(Traits::kChunks.size());
   static constexpr std::uint32_t kDead = Storage<W>::kDead;
-  static constexpr std::uint32_t kTailMax = 4096;
+  static constexpr std::uint32_t kTailMax = 16384;
 
   explicit HammingIndexImpl(HammingIndexOptions options) : options_(options) {}
 

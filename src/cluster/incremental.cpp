@@ -90,7 +90,13 @@ class IncrementalState {
   std::unordered_map<std::string, std::int32_t> cat_codes;
   std::vector<std::string> cat_names;
 
-  std::vector<std::vector<Entry>> cells;
+  // A cell's points, and the cells (itself included) among its 27 neighbours that exist, linked
+  // when a cell is created so that queries need no hashing. Cells are never deleted.
+  struct Cell {
+    std::vector<Entry> entries;
+    std::vector<std::uint32_t> near;
+  };
+  std::vector<Cell> cells;
   CellMap cell_map;
 
   std::vector<Cluster> clusters;
@@ -105,7 +111,7 @@ class IncrementalState {
   std::size_t stale_order = 0, stale_time = 0;
 
   // Scratch for the split search.
-  std::vector<std::uint32_t> mark_epoch, mark_group;
+  std::vector<std::uint32_t> mark_epoch, mark_group, seed_epoch;
   std::uint32_t epoch = 0;
 
   // ---- neighbourhoods ----------------------------------------------------------------------
@@ -125,18 +131,13 @@ class IncrementalState {
     return related(slots[a], Entry{sb.p.x, sb.p.y, sb.p.z, sb.time, sb.cat, b});
   }
 
-  // f(q) for every held point q != s related to s (s itself need not be in the grid).
+  // f(q) for every held point q != s related to s; s must be in the grid.
   template <typename F>
   void for_each_neighbour(std::uint32_t s, F&& f) const {
     const Slot& a = slots[s];
-    std::uint64_t keys[27];
-    neighbour_keys(cell_key(a.p, radius.cell), keys);
-    for (std::uint64_t k : keys) {
-      const std::uint32_t c = cell_map.find(k);
-      if (c == CellMap::kMissing) continue;
-      for (const Entry& e : cells[c])
+    for (std::uint32_t c : cells[a.cell].near)
+      for (const Entry& e : cells[c].entries)
         if (e.slot != s && related(a, e)) f(e.slot);
-    }
   }
   void neighbours(std::uint32_t s, std::vector<std::uint32_t>& out) const {
     out.clear();
@@ -145,18 +146,30 @@ class IncrementalState {
 
   void grid_add(std::uint32_t s) {
     Slot& a = slots[s];
-    const std::uint32_t c = cell_map.insert(cell_key(a.p, radius.cell), static_cast<std::uint32_t>(cells.size()));
-    if (c == cells.size()) cells.emplace_back();
+    const std::uint64_t key = cell_key(a.p, radius.cell);
+    const std::uint32_t c = cell_map.insert(key, static_cast<std::uint32_t>(cells.size()));
+    if (c == cells.size()) {
+      cells.emplace_back();
+      std::uint64_t keys[27];
+      neighbour_keys(key, keys);
+      for (std::uint64_t k : keys) {
+        const std::uint32_t d = cell_map.find(k);
+        if (d == CellMap::kMissing) continue;
+        cells[c].near.push_back(d);
+        if (d != c) cells[d].near.push_back(c);
+      }
+    }
     a.cell = c;
-    a.cell_pos = static_cast<std::uint32_t>(cells[c].size());
-    cells[c].push_back(Entry{a.p.x, a.p.y, a.p.z, a.time, a.cat, s});
+    auto& entries = cells[c].entries;
+    a.cell_pos = static_cast<std::uint32_t>(entries.size());
+    entries.push_back(Entry{a.p.x, a.p.y, a.p.z, a.time, a.cat, s});
   }
   void grid_remove(std::uint32_t s) {
     const Slot& a = slots[s];
-    auto& cell = cells[a.cell];
-    cell[a.cell_pos] = cell.back();
-    slots[cell[a.cell_pos].slot].cell_pos = a.cell_pos;
-    cell.pop_back();
+    auto& entries = cells[a.cell].entries;
+    entries[a.cell_pos] = entries.back();
+    slots[entries[a.cell_pos].slot].cell_pos = a.cell_pos;
+    entries.pop_back();
   }
 
   // ---- clusters ----------------------------------------------------------------------------
@@ -233,17 +246,20 @@ class IncrementalState {
   }
 
   // ---- operations ----------------------------------------------------------------------------
-  std::vector<std::uint32_t> nb, tmp;
+  std::vector<std::uint32_t> nb, tmp, promoted_, removed_nb_, removed_, reanchor_, seeds_;
+  std::vector<std::int32_t> ks_, affected_, of_;
+  std::vector<std::vector<std::uint32_t>> lists_;
 
   std::vector<ClusterEvent> insert(const ClusterPoint& pt) {
     if (!valid_lat_lon(pt.lat, pt.lon))
       throw Error(ErrorCode::kInvalidArgument, "incremental cluster: point '" + pt.id + "' has lat " +
                                                    std::to_string(pt.lat) + ", lon " + std::to_string(pt.lon) +
                                                    " (need finite values in [-90, 90] x [-180, 180])");
-    if (by_id.count(pt.id))
-      throw Error(ErrorCode::kInvalidArgument, "incremental cluster: id '" + pt.id + "' is already held");
     if (slots.size() >= 0xfffffff0u && free_slots.empty())
       throw Error(ErrorCode::kLimitExceeded, "incremental cluster: more than 4e9 points");
+    auto [id_it, fresh_id] = by_id.try_emplace(pt.id, 0u);
+    if (!fresh_id)
+      throw Error(ErrorCode::kInvalidArgument, "incremental cluster: id '" + pt.id + "' is already held");
     std::uint32_t s;
     if (!free_slots.empty()) {
       s = free_slots.back();
@@ -256,7 +272,9 @@ class IncrementalState {
       lon_deg.push_back(0);
       mark_epoch.push_back(0);
       mark_group.push_back(0);
+      seed_epoch.push_back(0);
     }
+    id_it->second = s;
     Slot& a = slots[s];
     a = Slot{};
     a.p = make_sphere_point(pt.lat, pt.lon);
@@ -271,15 +289,15 @@ class IncrementalState {
     a.seq = next_seq++;
     a.alive = true;
     ids[s] = pt.id;
-    by_id.emplace(pt.id, s);
     order.emplace_back(a.seq, s);
     by_time.emplace(a.time, a.seq, s);
 
     std::vector<ClusterEvent> events;
-    neighbours(s, nb);
     grid_add(s);
+    neighbours(s, nb);
     slots[s].count = static_cast<std::uint32_t>(nb.size()) + 1;
-    std::vector<std::uint32_t> promoted;
+    std::vector<std::uint32_t>& promoted = promoted_;
+    promoted.clear();
     for (std::uint32_t q : nb) {
       Slot& sq = slots[q];
       ++sq.count;
@@ -290,7 +308,7 @@ class IncrementalState {
       slots[c].core = true;
       slots[c].anchor = kNone;
     }
-    std::vector<std::int32_t> ks;
+    std::vector<std::int32_t>& ks = ks_;
     for (std::uint32_t c : promoted) {
       const std::vector<std::uint32_t>* list = &nb;
       if (c != s) {
@@ -325,10 +343,11 @@ class IncrementalState {
 
   std::vector<ClusterEvent> remove_slot(std::uint32_t s) {
     std::vector<ClusterEvent> events;
-    std::vector<std::uint32_t> removed_nb;
+    std::vector<std::uint32_t>& removed_nb = removed_nb_;
     neighbours(s, removed_nb);
     grid_remove(s);
-    std::vector<std::uint32_t> removed;  // core points that stop being core (s included)
+    std::vector<std::uint32_t>& removed = removed_;  // core points that stop being core (s included)
+    removed.clear();
     for (std::uint32_t q : removed_nb) {
       Slot& sq = slots[q];
       --sq.count;
@@ -336,15 +355,18 @@ class IncrementalState {
     }
     if (slots[s].core) removed.push_back(s);
     // Neighbour lists of the removed cores, taken before any flag changes matter (lists only).
-    std::vector<std::vector<std::uint32_t>> lists(removed.size());
+    if (lists_.size() < removed.size()) lists_.resize(removed.size());
+    auto& lists = lists_;
     for (std::size_t i = 0; i < removed.size(); ++i) {
       if (removed[i] == s)
         lists[i] = removed_nb;
       else
         neighbours(removed[i], lists[i]);
     }
-    std::vector<std::int32_t> affected;
-    std::vector<std::int32_t> of(removed.size());
+    std::vector<std::int32_t>& affected = affected_;
+    affected.clear();
+    std::vector<std::int32_t>& of = of_;
+    of.assign(removed.size(), -1);
     for (std::size_t i = 0; i < removed.size(); ++i) {
       const std::uint32_t r = removed[i];
       of[i] = slots[r].cluster;
@@ -353,7 +375,8 @@ class IncrementalState {
       slots[r].core = false;
     }
     // Points whose anchor went away, and demoted points, need a new anchor (later).
-    std::vector<std::uint32_t> reanchor;
+    std::vector<std::uint32_t>& reanchor = reanchor_;
+    reanchor.clear();
     for (std::size_t i = 0; i < removed.size(); ++i) {
       const std::uint32_t r = removed[i];
       if (r != s) reanchor.push_back(r);
@@ -367,7 +390,8 @@ class IncrementalState {
         free_cluster(k);
         continue;
       }
-      std::vector<std::uint32_t> seeds;
+      std::vector<std::uint32_t>& seeds = seeds_;
+      seeds.clear();
       for (std::size_t i = 0; i < removed.size(); ++i) {
         if (of[i] != k) continue;
         for (std::uint32_t u : lists[i])
@@ -419,7 +443,34 @@ class IncrementalState {
     b.parent = into;
   }
 
+  // A short breadth-first search from the first seed; true when it reaches every other seed
+  // within `budget` expansions. Seeds all lie within eps of the removed point, so in dense
+  // clusters a handful of expansions settle the question.
+  bool seeds_connected_nearby(const std::vector<std::uint32_t>& seeds, std::size_t budget) {
+    if (++epoch == 0) {
+      std::fill(mark_epoch.begin(), mark_epoch.end(), 0);
+      std::fill(seed_epoch.begin(), seed_epoch.end(), 0);
+      epoch = 1;
+    }
+    for (std::uint32_t x : seeds) seed_epoch[x] = epoch;
+    std::size_t missing = seeds.size() - 1;
+    tmp.clear();
+    tmp.push_back(seeds[0]);
+    mark_epoch[seeds[0]] = epoch;
+    for (std::size_t head = 0; head < tmp.size() && head < budget && missing > 0; ++head) {
+      const std::uint32_t u = tmp[head];
+      for_each_neighbour(u, [&](std::uint32_t v) {
+        if (!slots[v].core || mark_epoch[v] == epoch) return;
+        mark_epoch[v] = epoch;
+        if (seed_epoch[v] == epoch) --missing;
+        tmp.push_back(v);
+      });
+    }
+    return missing == 0;
+  }
+
   void split_check(std::int32_t k, const std::vector<std::uint32_t>& seeds, std::vector<ClusterEvent>& events) {
+    if (seeds.size() > 12 && seeds_connected_nearby(seeds, 24)) return;
     std::vector<Group> g(seeds.size());
     for (std::uint32_t i = 0; i < seeds.size(); ++i) g[i].parent = i;
     std::size_t roots = seeds.size();
@@ -437,6 +488,7 @@ class IncrementalState {
     if (roots <= 1) return;
     if (++epoch == 0) {
       std::fill(mark_epoch.begin(), mark_epoch.end(), 0);
+      std::fill(seed_epoch.begin(), seed_epoch.end(), 0);
       epoch = 1;
     }
     for (std::uint32_t i = 0; i < seeds.size(); ++i) {

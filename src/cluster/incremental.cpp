@@ -392,14 +392,16 @@ class IncrementalState {
       }
       std::vector<std::uint32_t>& seeds = seeds_;
       seeds.clear();
+      const SpherePoint* centre = nullptr;
       for (std::size_t i = 0; i < removed.size(); ++i) {
         if (of[i] != k) continue;
+        if (!centre) centre = &slots[removed[i]].p;
         for (std::uint32_t u : lists[i])
           if (slots[u].core && slots[u].alive) seeds.push_back(u);
       }
       std::sort(seeds.begin(), seeds.end());
       seeds.erase(std::unique(seeds.begin(), seeds.end()), seeds.end());
-      if (seeds.size() > 1) split_check(k, seeds, events);
+      if (seeds.size() > 1) split_check(k, seeds, *centre, events);
     }
     std::sort(reanchor.begin(), reanchor.end());
     reanchor.erase(std::unique(reanchor.begin(), reanchor.end()), reanchor.end());
@@ -443,34 +445,48 @@ class IncrementalState {
     b.parent = into;
   }
 
-  // A short breadth-first search from the first seed; true when it reaches every other seed
-  // within `budget` expansions. Seeds all lie within eps of the removed point, so in dense
-  // clusters a handful of expansions settle the question.
-  bool seeds_connected_nearby(const std::vector<std::uint32_t>& seeds, std::size_t budget) {
+  // A cheap sufficient test that the seeds are still connected: expand the seed nearest to the
+  // removed point (in a dense cluster its neighbourhood covers almost every seed, since all seeds
+  // lie within eps of the removed point), then check that each seed it missed touches that
+  // neighbourhood. At most `budget` missed seeds are tried; false means "undecided".
+  bool seeds_connected_nearby(const std::vector<std::uint32_t>& seeds, const SpherePoint& centre,
+                              std::size_t budget) {
     if (++epoch == 0) {
       std::fill(mark_epoch.begin(), mark_epoch.end(), 0);
       std::fill(seed_epoch.begin(), seed_epoch.end(), 0);
       epoch = 1;
     }
-    for (std::uint32_t x : seeds) seed_epoch[x] = epoch;
-    std::size_t missing = seeds.size() - 1;
-    tmp.clear();
-    tmp.push_back(seeds[0]);
-    mark_epoch[seeds[0]] = epoch;
-    for (std::size_t head = 0; head < tmp.size() && head < budget && missing > 0; ++head) {
-      const std::uint32_t u = tmp[head];
-      for_each_neighbour(u, [&](std::uint32_t v) {
-        if (!slots[v].core || mark_epoch[v] == epoch) return;
-        mark_epoch[v] = epoch;
-        if (seed_epoch[v] == epoch) --missing;
-        tmp.push_back(v);
-      });
+    std::uint32_t c0 = seeds[0];
+    double best = 1e300;
+    for (std::uint32_t x : seeds) {
+      const SpherePoint& q = slots[x].p;
+      const double d = chord2(centre.x, centre.y, centre.z, q.x, q.y, q.z);
+      if (d < best) {
+        best = d;
+        c0 = x;
+      }
     }
-    return missing == 0;
+    mark_epoch[c0] = epoch;
+    for_each_neighbour(c0, [&](std::uint32_t v) {
+      if (slots[v].core) mark_epoch[v] = epoch;
+    });
+    tmp.clear();
+    for (std::uint32_t x : seeds)
+      if (mark_epoch[x] != epoch) tmp.push_back(x);
+    if (tmp.size() > budget) return false;
+    for (std::uint32_t m : tmp) {
+      bool touches = false;
+      for_each_neighbour(m, [&](std::uint32_t v) {
+        if (mark_epoch[v] == epoch && slots[v].core) touches = true;
+      });
+      if (!touches) return false;
+    }
+    return true;
   }
 
-  void split_check(std::int32_t k, const std::vector<std::uint32_t>& seeds, std::vector<ClusterEvent>& events) {
-    if (seeds.size() > 12 && seeds_connected_nearby(seeds, 24)) return;
+  void split_check(std::int32_t k, const std::vector<std::uint32_t>& seeds, const SpherePoint& centre,
+                   std::vector<ClusterEvent>& events) {
+    if (seeds.size() > 12 && seeds_connected_nearby(seeds, centre, 16)) return;
     std::vector<Group> g(seeds.size());
     for (std::uint32_t i = 0; i < seeds.size(); ++i) g[i].parent = i;
     std::size_t roots = seeds.size();

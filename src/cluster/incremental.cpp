@@ -359,7 +359,7 @@ class IncrementalState {
     auto& lists = lists_;
     for (std::size_t i = 0; i < removed.size(); ++i) {
       if (removed[i] == s)
-        lists[i] = removed_nb;
+        lists[i].swap(removed_nb);  // removed_nb is not used after this
       else
         neighbours(removed[i], lists[i]);
     }
@@ -393,14 +393,18 @@ class IncrementalState {
       std::vector<std::uint32_t>& seeds = seeds_;
       seeds.clear();
       const SpherePoint* centre = nullptr;
+      std::size_t lists_used = 0;
       for (std::size_t i = 0; i < removed.size(); ++i) {
         if (of[i] != k) continue;
+        ++lists_used;
         if (!centre) centre = &slots[removed[i]].p;
         for (std::uint32_t u : lists[i])
           if (slots[u].core && slots[u].alive) seeds.push_back(u);
       }
-      std::sort(seeds.begin(), seeds.end());
-      seeds.erase(std::unique(seeds.begin(), seeds.end()), seeds.end());
+      if (lists_used > 1) {  // one neighbour list holds no repeats
+        std::sort(seeds.begin(), seeds.end());
+        seeds.erase(std::unique(seeds.begin(), seeds.end()), seeds.end());
+      }
       if (seeds.size() > 1) split_check(k, seeds, *centre, events);
     }
     std::sort(reanchor.begin(), reanchor.end());

@@ -56,7 +56,6 @@ class IncrementalState {
     std::int64_t time = 0;
     std::int32_t cat = 0;
     std::uint64_t seq = 0;
-    std::uint32_t count = 0;
     std::int32_t cluster = -1;  // core points only
     std::uint32_t cpos = 0;     // index in the cluster's core list
     std::uint32_t anchor = kNone;
@@ -66,11 +65,16 @@ class IncrementalState {
     bool alive = false;
     bool core = false;
   };
+  // Grid entry: position and filters for the distance test, plus the neighbourhood count and a
+  // copy of the core flag, so that the hot loops over a neighbourhood stay within the cells'
+  // contiguous memory instead of touching one Slot per neighbour.
   struct Entry {
     double x, y, z;
     std::int64_t time;
     std::int32_t cat;
     std::uint32_t slot;
+    std::uint32_t count;
+    bool core;
   };
   struct Cluster {
     std::int64_t incident = -1;
@@ -128,20 +132,25 @@ class IncrementalState {
   }
   bool related(std::uint32_t a, std::uint32_t b) const {
     const Slot& sb = slots[b];
-    return related(slots[a], Entry{sb.p.x, sb.p.y, sb.p.z, sb.time, sb.cat, b});
+    return related(slots[a], Entry{sb.p.x, sb.p.y, sb.p.z, sb.time, sb.cat, b, 0, false});
   }
 
-  // f(q) for every held point q != s related to s; s must be in the grid.
+  // f(q, entry of q) for every held point q != s related to s; s must be in the grid.
   template <typename F>
-  void for_each_neighbour(std::uint32_t s, F&& f) const {
+  void for_each_neighbour(std::uint32_t s, F&& f) {
     const Slot& a = slots[s];
     for (std::uint32_t c : cells[a.cell].near)
-      for (const Entry& e : cells[c].entries)
-        if (e.slot != s && related(a, e)) f(e.slot);
+      for (Entry& e : cells[c].entries)
+        if (e.slot != s && related(a, e)) f(e.slot, e);
   }
-  void neighbours(std::uint32_t s, std::vector<std::uint32_t>& out) const {
+  void neighbours(std::uint32_t s, std::vector<std::uint32_t>& out) {
     out.clear();
-    for_each_neighbour(s, [&](std::uint32_t q) { out.push_back(q); });
+    for_each_neighbour(s, [&](std::uint32_t q, Entry&) { out.push_back(q); });
+  }
+  Entry& entry(std::uint32_t s) { return cells[slots[s].cell].entries[slots[s].cell_pos]; }
+  void set_core(std::uint32_t s, bool core) {
+    slots[s].core = core;
+    entry(s).core = core;
   }
 
   void grid_add(std::uint32_t s) {
@@ -162,7 +171,7 @@ class IncrementalState {
     a.cell = c;
     auto& entries = cells[c].entries;
     a.cell_pos = static_cast<std::uint32_t>(entries.size());
-    entries.push_back(Entry{a.p.x, a.p.y, a.p.z, a.time, a.cat, s});
+    entries.push_back(Entry{a.p.x, a.p.y, a.p.z, a.time, a.cat, s, 1, false});
   }
   void grid_remove(std::uint32_t s) {
     const Slot& a = slots[s];
@@ -240,8 +249,8 @@ class IncrementalState {
   }
   void recompute_anchor(std::uint32_t b) {
     slots[b].anchor = kNone;
-    for_each_neighbour(b, [&](std::uint32_t q) {
-      if (slots[q].core) consider_anchor(b, q);
+    for_each_neighbour(b, [&](std::uint32_t q, Entry& e) {
+      if (e.core) consider_anchor(b, q);
     });
   }
 
@@ -294,18 +303,19 @@ class IncrementalState {
 
     std::vector<ClusterEvent> events;
     grid_add(s);
-    neighbours(s, nb);
-    slots[s].count = static_cast<std::uint32_t>(nb.size()) + 1;
     std::vector<std::uint32_t>& promoted = promoted_;
     promoted.clear();
-    for (std::uint32_t q : nb) {
-      Slot& sq = slots[q];
-      ++sq.count;
-      if (!sq.core && sq.count >= min_pts) promoted.push_back(q);
-    }
-    if (slots[s].count >= min_pts) promoted.push_back(s);
+    nb.clear();
+    for_each_neighbour(s, [&](std::uint32_t q, Entry& e) {
+      nb.push_back(q);
+      ++e.count;
+      if (!e.core && e.count >= min_pts) promoted.push_back(q);
+    });
+    const std::uint32_t own_count = static_cast<std::uint32_t>(nb.size()) + 1;
+    entry(s).count = own_count;
+    if (own_count >= min_pts) promoted.push_back(s);
     for (std::uint32_t c : promoted) {
-      slots[c].core = true;
+      set_core(c, true);
       slots[c].anchor = kNone;
     }
     std::vector<std::int32_t>& ks = ks_;
@@ -344,15 +354,15 @@ class IncrementalState {
   std::vector<ClusterEvent> remove_slot(std::uint32_t s) {
     std::vector<ClusterEvent> events;
     std::vector<std::uint32_t>& removed_nb = removed_nb_;
-    neighbours(s, removed_nb);
-    grid_remove(s);
     std::vector<std::uint32_t>& removed = removed_;  // core points that stop being core (s included)
     removed.clear();
-    for (std::uint32_t q : removed_nb) {
-      Slot& sq = slots[q];
-      --sq.count;
-      if (sq.core && sq.count < min_pts) removed.push_back(q);
-    }
+    removed_nb.clear();
+    for_each_neighbour(s, [&](std::uint32_t q, Entry& e) {
+      removed_nb.push_back(q);
+      --e.count;
+      if (e.core && e.count < min_pts) removed.push_back(q);
+    });
+    grid_remove(s);
     if (slots[s].core) removed.push_back(s);
     // Neighbour lists of the removed cores, taken before any flag changes matter (lists only).
     if (lists_.size() < removed.size()) lists_.resize(removed.size());
@@ -373,6 +383,7 @@ class IncrementalState {
       if (std::find(affected.begin(), affected.end(), of[i]) == affected.end()) affected.push_back(of[i]);
       drop_core(r);
       slots[r].core = false;
+      if (r != s) entry(r).core = false;  // s has left the grid
     }
     // Points whose anchor went away, and demoted points, need a new anchor (later).
     std::vector<std::uint32_t>& reanchor = reanchor_;
@@ -471,8 +482,8 @@ class IncrementalState {
       }
     }
     mark_epoch[c0] = epoch;
-    for_each_neighbour(c0, [&](std::uint32_t v) {
-      if (slots[v].core) mark_epoch[v] = epoch;
+    for_each_neighbour(c0, [&](std::uint32_t v, Entry& e) {
+      if (e.core) mark_epoch[v] = epoch;
     });
     tmp.clear();
     for (std::uint32_t x : seeds)
@@ -480,8 +491,8 @@ class IncrementalState {
     if (tmp.size() > budget) return false;
     for (std::uint32_t m : tmp) {
       bool touches = false;
-      for_each_neighbour(m, [&](std::uint32_t v) {
-        if (mark_epoch[v] == epoch && slots[v].core) touches = true;
+      for_each_neighbour(m, [&](std::uint32_t v, Entry& e) {
+        if (mark_epoch[v] == epoch && e.core) touches = true;
       });
       if (!touches) return false;
     }
@@ -537,8 +548,8 @@ class IncrementalState {
           continue;
         }
         const std::uint32_t u = g[r0].nodes[g[r0].head++];
-        for_each_neighbour(u, [&](std::uint32_t v) {
-          if (!slots[v].core) return;
+        for_each_neighbour(u, [&](std::uint32_t v, Entry& e) {
+          if (!e.core) return;
           const std::uint32_t me = group_root(g, r0);
           if (mark_epoch[v] != epoch) {
             mark_epoch[v] = epoch;

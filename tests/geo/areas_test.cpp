@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <limits>
 #include <random>
 #include <string>
@@ -127,6 +128,36 @@ TEST(AreaSet, FastLookupAgreesWithGeosOnRandomPoints) {
     }
     EXPECT_GT(inside, 1000);  // the test points do hit areas
   }
+}
+
+// Points a few decimetres from every 3rd kelurahan vertex, in four directions: the crossed-cell
+// path (centre state + L walk over the cell's edges) must agree with GEOS right at the borders.
+TEST(AreaSet, NearBoundaryPointsAgreeWithGeos) {
+  const auto doc = nlohmann::json::parse(AreaSet::bundled_geojson("kelurahan"));
+  std::size_t checked = 0, inside = 0;
+  const double offsets[][2] = {{3e-6, 2e-6}, {-3e-6, 2e-6}, {3e-6, -2e-6}, {-2e-6, -3e-6}};
+  for (const auto& f : doc["features"]) {
+    const auto& g = f["geometry"];
+    const nlohmann::json polygons = g["type"] == "Polygon" ? nlohmann::json::array({g["coordinates"]}) : g["coordinates"];
+    for (const auto& polygon : polygons)
+      for (const auto& ring : polygon)
+        for (std::size_t i = 0; i < ring.size(); i += 3)
+          for (const auto& o : offsets) {
+            const double x = ring[i][0].get<double>() + o[0], y = ring[i][1].get<double>() + o[1];
+            const auto fast = jakarta().find(AreaLevel::kKelurahan, y, x);
+            const auto geos = jakarta().find_all_geos(AreaLevel::kKelurahan, y, x);
+            ++checked;
+            if (geos.empty()) {
+              ASSERT_FALSE(fast.has_value()) << y << "," << x;
+            } else {
+              ++inside;
+              ASSERT_TRUE(fast.has_value()) << y << "," << x;
+              ASSERT_EQ(*fast, geos.front()) << y << "," << x;
+            }
+          }
+  }
+  EXPECT_GT(checked, 15000u);
+  EXPECT_GT(inside, checked / 4);
 }
 
 TEST(AreaSet, FindManyMatchesFind) {

@@ -62,13 +62,30 @@ PointIndex::PointIndex(const std::vector<PolygonRings>& polygons, std::size_t ma
   const double w = max_x_ - min_x_, h = max_y_ - min_y_;
 
   // ~64 cells per edge keeps most cells edge-free (answered from the grid alone) and the crossed
-  // ones down to a handful of edges, while the grid of a 15k-edge level stays around 4 MB.
-  const double target = std::clamp(static_cast<double>(edges.size()) * 64.0, 1024.0,
-                                   static_cast<double>(std::max<std::size_t>(max_cells, 16)));
-  cols_ = std::max<std::size_t>(1, static_cast<std::size_t>(std::sqrt(target * w / h)));
-  rows_ = std::max<std::size_t>(1, static_cast<std::size_t>(target / static_cast<double>(cols_)));
-  cols_ = std::min<std::size_t>(cols_, 1 << 16);
-  rows_ = std::min<std::size_t>(rows_, 1 << 16);
+  // ones down to a handful of edges, while the grid of a 15k-edge level stays around 4 MB. Long
+  // edges touch many cells; the grid is coarsened until the edge-cell incidences fit a budget
+  // linear in the edge count, so hostile input cannot blow up memory or build time.
+  double target = std::clamp(static_cast<double>(edges.size()) * 64.0, 1024.0,
+                             static_cast<double>(std::max<std::size_t>(max_cells, 16)));
+  const double budget = 16.0 * static_cast<double>(edges.size()) + 4e6;
+  for (;;) {
+    cols_ = std::max<std::size_t>(1, static_cast<std::size_t>(std::sqrt(target * w / h)));
+    rows_ = std::max<std::size_t>(1, static_cast<std::size_t>(target / static_cast<double>(cols_)));
+    cols_ = std::min<std::size_t>(cols_, 1 << 16);
+    rows_ = std::min<std::size_t>(rows_, 1 << 16);
+    const double ew = w / static_cast<double>(cols_), eh = h / static_cast<double>(rows_);
+    double estimate = 0;  // rows spanned x (columns spanned per row + slack), per edge
+    for (const Edge& e : edges) {
+      const double dx = std::fabs(e.x1 - e.x0), dy = std::fabs(e.y1 - e.y0);
+      const double per_row = dy > eh ? dx * eh / dy : dx;
+      estimate += (dy / eh + 2.0) * (per_row / ew + 4.0);
+    }
+    if (estimate <= budget) break;
+    if (target <= 1024.0)
+      throw Error(ErrorCode::kLimitExceeded, "point index: polygons too large or too spiky for the grid (" +
+                                                 std::to_string(edges.size()) + " edges)");
+    target = std::max(1024.0, target / 4.0);
+  }
   inv_cell_w_ = static_cast<double>(cols_) / w;
   inv_cell_h_ = static_cast<double>(rows_) / h;
   cell_w_ = w / static_cast<double>(cols_);

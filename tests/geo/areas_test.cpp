@@ -287,3 +287,32 @@ TEST(AreaSet, Haversine) {
 
 }  // namespace
 }  // namespace saring
+
+namespace saring {
+namespace {
+
+// A star of long spikes across the whole box: every edge crosses many grid cells. The index must
+// coarsen its grid (or refuse with kLimitExceeded), not allocate without bound, and stay exact.
+TEST(AreaSet, SpikyPolygonStaysBoundedAndExact) {
+  std::string ring;
+  const int n = 2000;
+  for (int i = 0; i <= n; ++i) {
+    const double a = 2 * 3.14159265358979 * (i % n) / n;
+    const double r = (i % 2 == 0) ? 10.0 : 0.01;
+    ring += (i ? "," : "") + std::string("[") + std::to_string(r * std::cos(a)) + "," + std::to_string(r * std::sin(a)) + "]";
+  }
+  const std::string text = R"({"type":"Feature","properties":{"kode":"s","level":"kelurahan"},"geometry":{"type":"Polygon","coordinates":[[)" +
+                           ring + "]]}}";
+  AreaSet s;
+  s.add_geojson(text, "star");
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> u(-10, 10);
+  for (int i = 0; i < 3000; ++i) {
+    const double y = u(rng), x = u(rng);
+    EXPECT_EQ(s.find(AreaLevel::kKelurahan, y, x).has_value(), !s.find_all_geos(AreaLevel::kKelurahan, y, x).empty())
+        << y << "," << x;
+  }
+}
+
+}  // namespace
+}  // namespace saring

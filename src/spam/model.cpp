@@ -586,7 +586,7 @@ namespace {
 
 struct Contribution {
   detail::FeatureKind kind;
-  std::uint32_t offset, length;
+  std::uint32_t bucket, offset, length;
   float value;
 };
 
@@ -598,26 +598,28 @@ void explain_ngrams(const detail::SpamModelData& m, const NormalizedText& t, con
   const detail::LogitParts parts = detail::logit_parts(m, t, r.strength);
   const float ws = parts.word_norm2 > 0 ? 1.0f / std::sqrt(parts.word_norm2) : 0.0f;
   const float cs = parts.char_norm2 > 0 ? 1.0f / std::sqrt(parts.char_norm2) : 0.0f;
-  const float* packed = m.packed.data();
+  const std::uint32_t* packed = m.packed.data();
   detail::for_each_feature(t, &r.strength, m.features,
                            [&](std::uint32_t idx, float v, detail::FeatureKind kind, std::uint32_t off, std::uint32_t len) {
                              if (kind == detail::FeatureKind::kRule) return;
-                             const float c = v * packed[2 * idx] * (kind == detail::FeatureKind::kWord ? ws : cs);
-                             if (c != 0.0f) items.push_back({kind, off, len, c});
+                             const float c = v * detail::SpamModelData::weight_of(packed[idx]) * (kind == detail::FeatureKind::kWord ? ws : cs);
+                             if (c != 0.0f) items.push_back({kind, idx, off, len, c});
                            });
   padded.assign(" ").append(t.normalized).append(" ");
   auto text_of = [&](const Contribution& c) {
     return c.kind == detail::FeatureKind::kWord ? std::string_view(t.normalized).substr(c.offset, c.length)
                                                 : std::string_view(padded).substr(c.offset, c.length);
   };
-  // One total per distinct n-gram (an n-gram seen twice pushes twice).
+  // One total per distinct n-gram (an n-gram seen twice pushes twice). Equal n-grams share a
+  // bucket, so grouping by (kind, bucket) and comparing text only inside a bucket is enough.
   std::sort(items.begin(), items.end(), [&](const Contribution& a, const Contribution& b) {
     if (a.kind != b.kind) return a.kind < b.kind;
-    return text_of(a) < text_of(b);
+    return a.bucket < b.bucket;
   });
   std::size_t w_out = 0;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (w_out > 0 && items[w_out - 1].kind == items[i].kind && text_of(items[w_out - 1]) == text_of(items[i])) {
+    if (w_out > 0 && items[w_out - 1].kind == items[i].kind && items[w_out - 1].bucket == items[i].bucket &&
+        text_of(items[w_out - 1]) == text_of(items[i])) {
       items[w_out - 1].value += items[i].value;
     } else {
       items[w_out++] = items[i];
@@ -669,7 +671,7 @@ SpamScore score_spam(std::string_view text, const SpamContext& context, const Sp
   }
   score.context_log_odds = s.rules.context_log_odds;
   score.probability = sigmoid(score.model_log_odds + score.context_log_odds);
-  score.rules = s.rules.hits;
+  score.rules = std::move(s.rules.hits);
   score.stats = s.text.stats;
   return score;
 }

@@ -308,19 +308,21 @@ std::size_t count_money_amounts(std::string_view s, std::string* first) {
 
 namespace {
 
-// Two keys in sequence along one row of a QWERTY keyboard.
-constexpr std::string_view kRows[] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
-int key_row_pos(char c, int& row) {
+// Row and column of each letter on a QWERTY keyboard, for "keys in sequence along one row".
+struct KeyPos {
+  std::int8_t row, col;
+};
+constexpr std::array<KeyPos, 26> make_key_table() {
+  std::array<KeyPos, 26> t{};
+  constexpr std::string_view rows[] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
   for (int r = 0; r < 3; ++r) {
-    const std::size_t p = kRows[r].find(c);
-    if (p != std::string_view::npos) {
-      row = r;
-      return static_cast<int>(p);
+    for (std::size_t c = 0; c < rows[r].size(); ++c) {
+      t[static_cast<std::size_t>(rows[r][c] - 'a')] = {static_cast<std::int8_t>(r), static_cast<std::int8_t>(c)};
     }
   }
-  row = -1;
-  return -1;
+  return t;
 }
+constexpr std::array<KeyPos, 26> kKeys = make_key_table();
 
 bool looks_gibberish(std::string_view w) {
   if (w.size() < 5) return false;
@@ -334,8 +336,11 @@ bool looks_gibberish(std::string_view w) {
     } else {
       max_run = std::max(max_run, ++run);
     }
-    int row;
-    const int pos = key_row_pos(ch, row);
+    int row = -1, pos = -100;
+    if (is_letter(c)) {
+      row = kKeys[c - 'a'].row;
+      pos = kKeys[c - 'a'].col;
+    }
     if (row >= 0 && row == prev_row && std::abs(pos - prev_pos) == 1) {
       max_key_run = std::max(max_key_run, ++key_run);
     } else {
@@ -371,12 +376,16 @@ double gibberish_share(const NormalizedText& text, double low_entropy_bits) {
   }
   // Very low character entropy over enough letters: "hahahahaha", "wkwkwkwkwk", "aaaa bbbb".
   if (letters >= 16) {
-    double h = 0;
-    for (std::size_t f : freq) {
-      if (f == 0) continue;
-      const double p = static_cast<double>(f) / static_cast<double>(letters);
-      h -= p * std::log2(p);
-    }
+    // H = log2 N - (1/N) sum f log2 f, with f log2 f from a table for the usual small counts.
+    static const std::array<double, 256> flogf = [] {
+      std::array<double, 256> t{};
+      for (std::size_t f = 1; f < t.size(); ++f) t[f] = static_cast<double>(f) * std::log2(static_cast<double>(f));
+      return t;
+    }();
+    double sum = 0;
+    for (std::size_t f : freq) sum += f < flogf.size() ? flogf[f] : static_cast<double>(f) * std::log2(static_cast<double>(f));
+    const double n = static_cast<double>(letters);
+    const double h = std::log2(n) - sum / n;
     if (h < low_entropy_bits) return 1.0;
   }
   return words == 0 ? 0.0 : static_cast<double>(gibberish) / static_cast<double>(words);
@@ -400,16 +409,18 @@ void evaluate_spam_rules(const NormalizedText& text, const SpamContext& ctx, con
   std::string first;
   std::string* fp = explain ? &first : nullptr;
 
-  // Links and contacts.
-  if (const std::size_t k = count_whatsapp_links(folded, fp)) {
+  // Links and contacts. Every link has a dot and every phone number 9+ digits, so most report
+  // text skips these scanners.
+  const bool has_dot = folded.find('.') != std::string_view::npos;
+  if (const std::size_t k = has_dot ? count_whatsapp_links(folded, fp) : 0) {
     fire(SpamRule::kWhatsappLink, 1.0, explain ? std::to_string(k) + " WhatsApp link(s): " + first : "");
   }
   first.clear();
-  if (const std::size_t k = count_urls(folded, fp)) {
+  if (const std::size_t k = has_dot ? count_urls(folded, fp) : 0) {
     fire(SpamRule::kUrl, std::min(1.0, 0.5 + 0.25 * static_cast<double>(k)), explain ? std::to_string(k) + " link(s): " + first : "");
   }
   first.clear();
-  if (const std::size_t k = count_phone_numbers(folded, fp)) {
+  if (const std::size_t k = st.digits >= 9 ? count_phone_numbers(folded, fp) : 0) {
     if (explain && first.size() > 4) first = first.substr(0, 4) + "...";  // a number is personal data
     fire(SpamRule::kPhone, std::min(1.0, 0.75 + 0.25 * static_cast<double>(k - 1)), explain ? std::to_string(k) + " phone number(s): " + first : "");
   }
@@ -441,7 +452,7 @@ void evaluate_spam_rules(const NormalizedText& text, const SpamContext& ctx, con
     if (flags & SpamLexicons::kAbuse) note(abuse_words, ++abuse, term);
   }
   first.clear();
-  const std::size_t amounts = count_money_amounts(folded, fp);
+  const std::size_t amounts = st.digits > 0 ? count_money_amounts(folded, fp) : 0;
   if (amounts > 0 && explain) note(money_words, money + 1, first);
   money += amounts;
   const double sat = static_cast<double>(o.lure_saturation);

@@ -46,7 +46,7 @@ ReporterActivity ReporterState::activity(std::string_view reporter, UnixSeconds 
   const auto it = entries_.find(std::string(reporter));
   if (it == entries_.end()) return a;
   const Entry& e = it->second;
-  const auto lo = std::upper_bound(e.times.begin(), e.times.end(), time - options_.flood_window_seconds);
+  const auto lo = std::upper_bound(e.times.begin(), e.times.end(), window_start(time));
   const auto hi = std::upper_bound(e.times.begin(), e.times.end(), time);
   a.recent_reports = static_cast<std::size_t>(hi - lo);
   a.judged = e.judged;
@@ -65,7 +65,7 @@ void ReporterState::prune(UnixSeconds time) {
   std::unique_lock lock(*mutex_);
   for (auto it = entries_.begin(); it != entries_.end();) {
     auto& t = it->second.times;
-    while (!t.empty() && t.front() <= time - options_.flood_window_seconds) t.pop_front();
+    while (!t.empty() && t.front() <= window_start(time)) t.pop_front();
     if (t.empty() && it->second.judged == 0) {
       it = entries_.erase(it);
     } else {
@@ -109,7 +109,7 @@ ReporterState ReporterState::deserialize(std::string_view text, const ReporterSt
   std::size_t line_no = 0;
   bool header = false;
   auto parse_u64 = [&](std::string_view s, std::size_t line) -> std::uint64_t {
-    if (s.empty() || s.size() > 19) fail(line, "bad number '" + std::string(s) + "'");
+    if (s.empty() || s.size() > 18) fail(line, "bad number '" + std::string(s) + "'");
     std::uint64_t v = 0;
     for (char c : s) {
       if (c < '0' || c > '9') fail(line, "bad number '" + std::string(s) + "'");

@@ -44,8 +44,9 @@ struct SpamTrainOptions {
   double l2 = 3e-5;               // L2 penalty: minimises mean weighted log-loss + l2/2 |w|^2
   double spam_weight = 0.0;       // class weight of spam examples; 0 = balanced (n / (2 n_spam))
   double normal_weight = 0.0;     // class weight of normal examples; 0 = balanced
-  int max_iterations = 200;       // L-BFGS iterations
-  double tolerance = 1e-6;        // stop when the relative loss decrease falls below this
+  int max_iterations = 60;        // L-BFGS iterations (CV quality on the SMS set is flat from 30)
+  double tolerance = 1e-5;        // stop when the relative loss decrease falls below this
+  int threads = 0;                // threads for the passes over large data (0 = one per core)
   void validate() const;          // throws Error(kInvalidArgument)
 };
 

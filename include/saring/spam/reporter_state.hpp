@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <climits>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -59,6 +60,10 @@ class ReporterState {
     std::size_t judged = 0;
     std::size_t rejected = 0;
   };
+  // time - window, saturating at the smallest time (no overflow for extreme inputs).
+  UnixSeconds window_start(UnixSeconds time) const {
+    return time < INT64_MIN + options_.flood_window_seconds ? INT64_MIN : time - options_.flood_window_seconds;
+  }
   ReporterStateOptions options_;
   mutable std::unique_ptr<std::shared_mutex> mutex_;
   std::unordered_map<std::string, Entry> entries_;

@@ -172,7 +172,7 @@ void BM_SpamTrain(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
   set_bytes(state, d);
 }
-BENCHMARK(BM_SpamTrain)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_SpamTrain)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(1)->MeasureProcessCPUTime();
 
 void BM_SpamNearDuplicateQuery(benchmark::State& state) {
   const LabeledTexts d = synthesise(static_cast<std::size_t>(state.range(0)), 4);

@@ -116,9 +116,9 @@ struct Filter::Impl {
 namespace {
 void check_report(const Report& r) {
   if (r.id.empty()) throw Error(ErrorCode::kInvalidArgument, "report id must not be empty");
-  if (!(r.lat >= -90.0 && r.lat <= 90.0) || !(r.lon >= -180.0 && r.lon <= 180.0)) {
-    throw Error(ErrorCode::kInvalidArgument, "report '" + r.id + "' has coordinates out of range (" + std::to_string(r.lat) +
-                                                 ", " + std::to_string(r.lon) + ")");
+  // Out-of-range coordinates are judged (reject, GEO_INVALID_COORDINATES); NaN cannot be judged.
+  if (!std::isfinite(r.lat) || !std::isfinite(r.lon)) {
+    throw Error(ErrorCode::kInvalidArgument, "report '" + r.id + "' has non-finite coordinates");
   }
 }
 }  // namespace

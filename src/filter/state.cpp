@@ -202,6 +202,17 @@ Verdict evaluate(const State& s, const FilterOptions& o, const Report& report, c
   const DecisionThresholds t = o.thresholds_for(report.category);
   const double radius = o.radius_for(report.category);
   const std::int64_t window = o.window_for(report.category);
+  // Coordinates no device can produce: judged here (not thrown) so the backend gets a verdict.
+  if (!(report.lat >= -90.0 && report.lat <= 90.0 && report.lon >= -180.0 && report.lon <= 180.0)) {
+    const bool swapped = report.lon >= -90.0 && report.lon <= 90.0 && report.lat >= -180.0 && report.lat <= 180.0;
+    v.reasons.push_back({swapped ? "GEO_SWAPPED_LAT_LON" : "GEO_INVALID_COORDINATES", "geotag", 1.0,
+                         swapped ? "latitude " + fmt("%.5f", report.lat) + " is out of range; latitude and longitude look swapped"
+                                 : "coordinates (" + fmt("%.5f", report.lat) + ", " + fmt("%.5f", report.lon) + ") are out of range"});
+    v.scores.geotag = 1.0;
+    v.scores.total = 1.0;
+    v.decision = Decision::kReject;
+    return v;
+  }
   const auto shingles = text_shingles(report.text);
   const GeometricOptions geo_opts = geometric_options(o);
 

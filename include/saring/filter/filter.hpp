@@ -95,7 +95,8 @@ class Filter {
   Filter& operator=(const Filter&) = delete;
 
   // Judges and commits a report. A report id already held returns the verdict it was given.
-  // Thread-safe. Throws Error(kInvalidArgument) for an empty id or coordinates out of range.
+  // Thread-safe. Throws Error(kInvalidArgument) for an empty id or non-finite coordinates (coordinates out
+  // of range are judged: reject with GEO_INVALID_COORDINATES or GEO_SWAPPED_LAT_LON).
   Verdict submit(const Report& report);
   Verdict submit(const Report& report, const ReportFeatures& features);
   // Judges without committing (what submit would say now). Thread-safe, read-only.

@@ -62,7 +62,7 @@ for s in $stages; do
         cp -r "$corpus/." "$work/" 2>/dev/null || true
         echo "-- $name (${SARING_FUZZ_SECONDS:-20}s)"
         "$f" -max_total_time="${SARING_FUZZ_SECONDS:-20}" -rss_limit_mb=2048 -timeout=10 \
-             -print_final_stats=0 "$work" >"build-fuzz/$name.log" 2>&1 ||
+             -print_final_stats=0 -artifact_prefix="$root/build-fuzz/" "$work" >"build-fuzz/$name.log" 2>&1 ||
           { tail -n 40 "build-fuzz/$name.log"; echo "test.sh: fuzz target $name failed" >&2; exit 1; }
         rm -rf "$work"
         n=$((n + 1))

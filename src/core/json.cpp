@@ -84,7 +84,7 @@ Report parse_report_json(std::string_view text, std::size_t line_no, const Repor
   json obj;
   try {
     obj = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     throw Error(ErrorCode::kParse, where(line_no) + "report is not valid JSON: " + e.what());
   }
   if (!obj.is_object()) throw Error(ErrorCode::kParse, where(line_no) + "report must be a JSON object");
@@ -171,7 +171,7 @@ Verdict parse_verdict_json(std::string_view text) {
   json obj;
   try {
     obj = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     throw Error(ErrorCode::kParse, std::string("verdict is not valid JSON: ") + e.what());
   }
   try {

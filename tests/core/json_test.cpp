@@ -53,6 +53,9 @@ TEST(ReportJson, ErrorsNameTheFieldAndLine) {
   EXPECT_NE(message_of(R"({"id":"a","time":"yesterday","lat":1,"lon":1})").find("'time'"), std::string::npos);
   EXPECT_NE(message_of(R"({"id":"a","time":"2026-11-28T08:15:00Z","lat":1,)").find("line 7"), std::string::npos);
   EXPECT_NE(message_of(R"([1,2])").find("object"), std::string::npos);
+  // Found by fuzz_report_json: an overflowing number is nlohmann's out_of_range, not parse_error.
+  EXPECT_NE(message_of(R"({"id":"r","time":"2026-01-01T00:00:00Z","x":1e3208,"lat":1,"lon":1})").find("not valid JSON"),
+            std::string::npos);
   EXPECT_NE(message_of("{\"id\":\"a\xff\"}").find("not valid JSON"), std::string::npos);
   EXPECT_NE(message_of(R"({"id":"a","time":"2026-11-28T08:15:00Z","lat":1,"lon":1,"client":{"mock_location":"yes"}})")
                 .find("mock_location"), std::string::npos);

@@ -66,7 +66,7 @@ void register_demo_command(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("demo", "Run the filter on the bundled Jakarta demo data; precision/recall per decision");
   cmd->add_option("--dir", args->dir, "Demo data directory (default: found next to the program or in the source tree)");
   cmd->add_option("--config", args->config, "JSON config file layered over the built-in defaults");
-  cmd->add_option("--set", args->overrides, "Override one option, e.g. --set thresholds.duplicate=0.7");
+  cmd->add_option("--set", args->overrides, "Override one option, e.g. --set thresholds.duplicate=0.7")->allow_extra_args(false);
   cmd->add_flag("--verbose", args->verbose, "List every report whose decision differs from the ground truth");
   cmd->add_flag("--verdicts", args->verdicts, "Also print each verdict JSON line");
   cmd->callback([args, &ctx] { run_guarded(ctx, "demo", [args] { return run(*args); }); });

@@ -22,7 +22,7 @@ void register_feedback_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--state", a->state, "State directory")->required();
   cmd->add_option("--moderator", a->moderator, "Opaque moderator id, kept in the journal");
   cmd->add_option("--config", a->config, "Config file (must match the one `saring run` used)");
-  cmd->add_option("--set", a->overrides, "Option override (must match `saring run`)");
+  cmd->add_option("--set", a->overrides, "Option override (must match `saring run`)")->allow_extra_args(false);
   cmd->callback([a, &ctx] {
     run_guarded(ctx, "feedback", [a] {
       Filter filter(load_filter_options(a->config, a->overrides), a->state);

@@ -138,7 +138,7 @@ void register_run_command(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("run", "Judge reports: one verdict JSON line per report on stdout");
   cmd->add_option("input", args->input, "Reports file (saring JSON lines, or Open311 with --format open311); - for stdin");
   cmd->add_option("--config", args->config, "JSON config file layered over the built-in defaults");
-  cmd->add_option("--set", args->overrides, "Override one option, e.g. --set duplicate.radius_m=100 (repeatable)");
+  cmd->add_option("--set", args->overrides, "Override one option, e.g. --set duplicate.radius_m=100 (repeatable)")->allow_extra_args(false);
   cmd->add_option("--state", args->state_dir, "State directory (journal + snapshot); kept across runs");
   cmd->add_option("--format", args->format, "Input format: jsonl (default) or open311");
   cmd->add_option("--batch", args->batch, "Verdicts per durable batch (journal synced before they are printed)")

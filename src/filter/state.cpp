@@ -158,6 +158,9 @@ double geodesic_m(double lat1, double lon1, double lat2, double lon2) {
 }
 
 std::uint64_t grid_cell(double lat, double lon) {
+  // Clamped so that any double (a report judged out of range, a damaged file) maps to a cell.
+  lat = std::isnan(lat) ? 0.0 : std::clamp(lat, -90.0, 90.0);
+  lon = std::isnan(lon) ? 0.0 : std::clamp(lon, -180.0, 180.0);
   const auto y = static_cast<std::int64_t>(std::floor((lat + 90.0) / kCellDeg));
   const auto x = static_cast<std::int64_t>(std::floor((lon + 180.0) / kCellDeg));
   return (static_cast<std::uint64_t>(y) << 32) | static_cast<std::uint64_t>(x);

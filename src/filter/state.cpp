@@ -76,6 +76,12 @@ std::string earliest_open(const State& s, const std::string& key) {
   return best ? best->id : key;
 }
 
+// Cells stay sorted by slot (commit order), however a slot got there (submit, confirm, reload).
+void grid_add(State& s, const Retained& r, std::uint64_t slot) {
+  auto& v = s.grid[grid_cell(r.lat, r.lon)];
+  v.insert(std::upper_bound(v.begin(), v.end(), slot), slot);
+}
+
 void grid_remove(State& s, const Retained& r, std::uint64_t slot) {
   const auto it = s.grid.find(grid_cell(r.lat, r.lon));
   if (it == s.grid.end()) return;
@@ -227,15 +233,12 @@ Verdict evaluate(const State& s, const FilterOptions& o, const Report& report, c
   const double dlon = radius / (kMetresPerDegLat * std::max(0.01, std::cos(report.lat * M_PI / 180.0)));
   const auto c0 = grid_cell(report.lat - dlat, report.lon - dlon);
   const auto c1 = grid_cell(report.lat + dlat, report.lon + dlon);
-  std::vector<std::uint64_t> candidates;
+  // Cells in a fixed order and each cell in commit order: ties resolve the same way on replay.
   for (std::uint64_t y = c0 >> 32; y <= c1 >> 32; ++y) {
-    for (std::uint64_t x = c0 & 0xffffffffu; x <= (c1 & 0xffffffffu); ++x) {
-      const auto it = s.grid.find((y << 32) | x);
-      if (it != s.grid.end()) candidates.insert(candidates.end(), it->second.begin(), it->second.end());
-    }
-  }
-  std::sort(candidates.begin(), candidates.end());  // a fixed order keeps ties deterministic
-  for (std::uint64_t slot : candidates) {
+   for (std::uint64_t x = c0 & 0xffffffffu; x <= (c1 & 0xffffffffu); ++x) {
+    const auto cell = s.grid.find((y << 32) | x);
+    if (cell == s.grid.end()) continue;
+    for (std::uint64_t slot : cell->second) {
     const Retained& c = s.at(slot);
     if (c.flags & (kFlagSpam | kFlagFakeLocation | kFlagShrunk)) continue;
     const std::int64_t gap = report.time.unix - c.time.unix;
@@ -243,37 +246,39 @@ Verdict evaluate(const State& s, const FilterOptions& o, const Report& report, c
     const double d = geodesic_m(report.lat, report.lon, c.lat, c.lon);
     if (d > radius) continue;
     const double closeness = (1.0 - 0.3 * d / radius) * (1.0 - 0.2 * static_cast<double>(std::llabs(gap)) / window);
-    const std::string where = c.id + " at " + describe_distance(d) + ", " + describe_gap(gap);
+    if (closeness <= best_score + 1e-12) continue;  // cannot beat the best even with a perfect match
 
     // Photos: PDQ first (cheap), the geometric check for pairs PDQ does not call the same.
     double photo = 0.0;
-    std::string photo_detail;
+    int photo_value = 0;  // PDQ distance or ORB inliers, for the reason's detail
     const bool photos_compared = !features.photos.empty() && !c.photos.empty();
     for (const auto& p : features.photos) {
       for (const auto& q : c.photos) {
         if (p.pdq && q.pdq && p.quality >= 50 && q.quality >= 50) {
           const int hd = p.pdq->distance(*q.pdq);
-          if (hd <= o.duplicate.photo_same_max_distance && photo < 1.0) {
+          if (hd <= o.duplicate.photo_same_max_distance && (photo < 1.0 || hd < photo_value)) {
             photo = 1.0;
-            photo_detail = "same photo as " + where + " (PDQ distance " + std::to_string(hd) + ")";
-          }
-        }
-      }
-    }
-    if (photo < 1.0 && o.duplicate.geometric_check && photos_compared) {
-      for (const auto& p : features.photos) {
-        for (const auto& q : c.photos) {
-          if (p.path.empty() || q.path.empty() || photo >= 0.9) continue;
-          const int inl = orb.inliers(p.path, q.path, geo_opts);
-          if (inl >= o.duplicate.geometric_min_inliers) {
-            photo = 0.9;
-            photo_detail = "same scene as " + where + " (" + std::to_string(inl) + " ORB homography inliers)";
+            photo_value = hd;
           }
         }
       }
     }
     const double sim = shingle_similarity(shingles, c.shingles);
     const double text = sim >= o.duplicate.text_min_similarity ? 0.55 + 0.45 * sim : 0.0;
+    // The geometric check is the expensive step: only when it could change the outcome.
+    if (photo < 1.0 && o.duplicate.geometric_check && photos_compared &&
+        closeness * 0.9 > best_score + 1e-12) {
+      for (const auto& p : features.photos) {
+        for (const auto& q : c.photos) {
+          if (p.path.empty() || q.path.empty() || photo >= 0.9) continue;
+          const int inl = orb.inliers(p.path, q.path, geo_opts);
+          if (inl >= o.duplicate.geometric_min_inliers) {
+            photo = 0.9;
+            photo_value = inl;
+          }
+        }
+      }
+    }
     const double base = photos_compared ? 0.3 : 0.45;
     double evidence = std::max({photo, text, base});
     // Photos of both that match neither by hash nor geometry speak against one incident.
@@ -282,16 +287,20 @@ Verdict evaluate(const State& s, const FilterOptions& o, const Report& report, c
     if (score > best_score + 1e-12) {
       best_score = score;
       best = &c;
+      const std::string where = c.id + " at " + describe_distance(d) + ", " + describe_gap(gap);
       if (photo > 0.0 && photo >= text) {
-        best_reason = {photo == 1.0 ? "DUP_SAME_PHOTO" : "DUP_SAME_SCENE", "duplicate", score, photo_detail};
+        best_reason = {photo == 1.0 ? "DUP_SAME_PHOTO" : "DUP_SAME_SCENE", "duplicate", score,
+                       photo == 1.0 ? "same photo as " + where + " (PDQ distance " + std::to_string(photo_value) + ")"
+                                    : "same scene as " + where + " (" + std::to_string(photo_value) + " ORB homography inliers)"};
       } else if (text > base) {
-        best_reason = {"DUP_SIMILAR_TEXT", "duplicate", score,
-                       "text " + fmt("%.0f%%", sim * 100) + " similar to " + where};
+        best_reason = {"DUP_SIMILAR_TEXT", "duplicate", score, "text " + fmt("%.0f%%", sim * 100) + " similar to " + where};
       } else {
         best_reason = {"DUP_NEARBY_SAME_CATEGORY", "duplicate", score,
                        (report.category.empty() ? std::string("uncategorised report ") : "same category (" + report.category + ") as ") + where};
       }
     }
+    }
+   }
   }
   v.scores.duplicate = best_score;
   if (best) add_reason(v.reasons, best_reason);
@@ -402,7 +411,7 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
   r.photos = features.photos;
   s.by_id.emplace(r.id, slot);
   if (verdict.decision != Decision::kReject) {
-    s.grid[grid_cell(r.lat, r.lon)].push_back(slot);
+    grid_add(s, r, slot);
     if (verdict.incident) incident_add(s, r, slot, *verdict.incident);
   }
   for (const auto& p : r.photos) {
@@ -437,7 +446,7 @@ void apply_feedback(State& s, const Feedback& f) {
       if (rr && was_rejected) --rr->counts.rejected;
       r.flags = static_cast<std::uint8_t>((r.flags & ~(kFlagSpam | kFlagFakeLocation)) | kFlagConfirmed);
       if (was_rejected && !(r.flags & kFlagShrunk)) {
-        s.grid[grid_cell(r.lat, r.lon)].push_back(slot);
+        grid_add(s, r, slot);
         incident_add(s, r, slot, r.id);
       }
       break;
@@ -635,7 +644,7 @@ State decode_state(std::string_view payload, const FilterOptions& /*options*/, c
     const std::uint64_t slot = s.first_slot + i;
     if (!s.by_id.emplace(x.id, slot).second) r.fail("report id '" + x.id + "' appears twice");
     if (!(x.flags & kFlagShrunk) && x.decision != static_cast<std::uint8_t>(Decision::kReject)) {
-      s.grid[grid_cell(x.lat, x.lon)].push_back(slot);
+      s.grid[grid_cell(x.lat, x.lon)].push_back(slot);  // slots ascend here: cells stay sorted
     }
     for (const auto& p : x.photos) {
       if (p.pdq && p.quality >= 50) s.photos.push_back({*p.pdq, slot});

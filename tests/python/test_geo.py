@@ -1,0 +1,138 @@
+import json
+import math
+import subprocess
+
+import numpy as np
+import pytest
+
+import saring
+
+
+@pytest.fixture(scope="module")
+def jakarta():
+    return saring.AreaSet.jakarta()
+
+
+def report(lat, lon, **kw):
+    fields = {"id": kw.pop("id", "r1"), "time": kw.pop("time", "2026-11-28T08:15:00+07:00"), "lat": lat, "lon": lon}
+    fields.update(kw)
+    return saring.Report.from_json(json.dumps(fields))
+
+
+def test_known_places(jakarta):
+    chain = jakarta.lookup(-6.1754, 106.8272)  # Monas
+    assert [a.code for a in chain] == ["31", "31.71", "31.71.01", "31.71.01.1001"]
+    assert chain[-1].name == "Gambir"
+    assert jakarta.lookup(-6.1087, 106.8859)[-1].name == "Tanjung Priok"
+    assert jakarta.lookup(-5.7453, 106.6140)[1].code == "31.01"  # Pulau Pramuka, Kepulauan Seribu
+    assert jakarta.lookup(-6.02, 106.85) == []  # Jakarta Bay
+    assert jakarta.in_water(-6.02, 106.85)
+    assert 20000 < jakarta.distance_to_service_area_m(-6.5971, 106.8060) < 30000  # Bogor
+    assert jakarta.size("kelurahan") == 267
+
+
+def test_find_many_matches_find_and_geos(jakarta):
+    rng = np.random.default_rng(5)
+    lat = rng.uniform(-6.38, -6.08, 3000)
+    lon = rng.uniform(106.68, 106.98, 3000)
+    idx = jakarta.find_many("kelurahan", lat, lon)
+    assert idx.dtype == np.int32 and idx.shape == (3000,)
+    assert (idx >= 0).sum() > 1200
+    for i in range(0, 3000, 37):
+        one = jakarta.find("kelurahan", lat[i], lon[i])
+        assert idx[i] == (-1 if one is None else one)
+        geos = jakarta.find_all_geos("kelurahan", lat[i], lon[i])
+        assert (idx[i] == -1) == (len(geos) == 0)
+    with pytest.raises(ValueError):
+        jakarta.find_many("kelurahan", lat, lon[:10])
+    with pytest.raises(ValueError):
+        jakarta.find_many("dusun", lat, lon)
+
+
+def test_nan_and_infinity(jakarta):
+    assert jakarta.lookup(math.nan, 106.8) == []
+    assert jakarta.lookup(-6.2, math.inf) == []
+    r = saring.GeotagChecker(jakarta).evaluate(report(91.0, 106.8))
+    assert "GEO_INVALID_COORDINATES" in r.codes
+
+
+def test_broken_geojson_names_the_feature():
+    s = saring.AreaSet()
+    with pytest.raises(ValueError, match="not valid JSON"):
+        s.add_geojson("{", "x.geojson")
+    bowtie = json.dumps({"type": "Feature", "properties": {"kode": "7", "nama": "Bow", "level": "kelurahan"},
+                         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]]}})
+    with pytest.raises(ValueError, match=r"feature #0 \(7 Bow\).*invalid polygon"):
+        s.add_geojson(bowtie, "bow.geojson", repair=False)
+    s.add_geojson(bowtie, "bow.geojson")
+    assert len(s.repair_notes) == 1 and s.area("kelurahan", 0).repaired
+    with pytest.raises(OSError):
+        s.add_geojson_file("/nonexistent.geojson")
+
+
+def test_geotag_reasons(jakarta):
+    checker = saring.GeotagChecker(jakarta)
+    assert checker.evaluate(report(-6.1754, 106.8272)).plausibility == 1.0
+    assert checker.evaluate(report(0.0, 0.0)).codes == ["GEO_NULL_ISLAND"]
+    swapped = checker.evaluate(report(106.8272, -6.1754))
+    assert "GEO_SWAPPED_LATLON" in swapped.codes
+    depok = checker.evaluate(report(-6.4025, 106.7942))
+    assert depok.find("GEO_OUTSIDE_SERVICE_AREA").value > 2000
+    assert "GEO_IN_SEA" in checker.evaluate(report(-6.02, 106.85)).codes
+    mock = checker.evaluate(report(-6.1754, 106.8272, client={"mock_location": True}))
+    assert mock.codes == ["GEO_MOCK_LOCATION"] and 0 < mock.plausibility < 1
+    emu = checker.evaluate(report(37.421998, -122.084))
+    assert "GEO_EMULATOR_POSITION" in emu.codes
+    reasons = emu.reasons()
+    assert all(r.group == "geotag" for r in reasons)
+
+
+def test_options_and_history(jakarta):
+    opts = saring.GeotagOptions()
+    opts.max_speed_kmh = 100
+    checker = saring.GeotagChecker(jakarta, opts)
+    history = saring.GeoHistory()
+    a = report(-6.1754, 106.8272, id="a", reporter="u", time="2026-11-28T08:00:00+07:00")
+    history.commit(a)
+    b = report(-6.3000, 106.8272, id="b", reporter="u", time="2026-11-28T08:05:00+07:00")  # 14 km in 5 min
+    r = checker.evaluate(b, history=history)
+    assert r.find("GEO_IMPOSSIBLE_TRAVEL").value > 100
+    opts.weight_outside = 2.0
+    with pytest.raises(ValueError):
+        saring.GeotagChecker(jakarta, opts)
+
+
+def test_exif_from_synthetic_jpeg(data_dir, jakarta):
+    path = data_dir / "geo" / "synthetic_gps_monas.jpg"
+    e = saring.read_photo_exif_file(str(path))
+    assert e.has_exif and e.make == "SaringCam"
+    assert e.gps.lat == pytest.approx(-6.175392, abs=1e-6)
+    assert e.gps_accuracy_m == pytest.approx(4.7)
+    assert e.offset_minutes == 420
+    same = saring.read_photo_exif(path.read_bytes())
+    assert same.gps.lon == pytest.approx(e.gps.lon)
+    with pytest.raises(ValueError):
+        saring.read_photo_exif(path.read_bytes(), max_bytes=10)
+    checker = saring.GeotagChecker(jakarta)
+    far = report(-6.2000, 106.8450)
+    assert "GEO_PHOTO_GPS_MISMATCH" in checker.evaluate(far, photos=[e]).codes
+    near = report(-6.17540, 106.82716)
+    assert checker.evaluate(near, photos=[e]).codes == []
+
+
+def test_cli(cli, tmp_path, data_dir):
+    lines = [
+        {"id": "monas", "time": "2026-11-28T08:15:00+07:00", "lat": -6.1754, "lon": 106.8272,
+         "photos": [str(data_dir / "geo" / "synthetic_gps_monas.jpg")]},
+        {"id": "bogor", "time": "2026-11-28T08:15:00+07:00", "lat": -6.5971, "lon": 106.8060},
+    ]
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(json.dumps(x) for x in lines) + "\nnot json\n")
+    p = subprocess.run([cli, "geo", str(f)], capture_output=True, text=True)
+    assert p.returncode == 1  # the broken line is reported, the others are judged
+    assert "line 3" in p.stderr
+    out = [json.loads(x) for x in p.stdout.splitlines()]
+    assert out[0]["id"] == "monas" and out[0]["scores"]["geotag"] == 1.0
+    assert out[0]["areas"][-1]["name"] == "Gambir"
+    assert out[1]["reasons"][0]["code"] == "GEO_OUTSIDE_SERVICE_AREA"
+    assert out[1]["areas"] == []

@@ -7,6 +7,9 @@
 #include "persist.hpp"
 #include "saring/core/error.hpp"
 #include "saring/core/json.hpp"
+#include "saring/geo/exif.hpp"
+#include "saring/hash/pdq.hpp"
+#include "saring/image/image.hpp"
 #include "state.hpp"
 
 namespace saring {
@@ -33,7 +36,27 @@ FeedbackAction parse_feedback_action(std::string_view name) {
 
 ReportFeatures compute_features(const Report& report) {
   ReportFeatures f;
-  for (const auto& path : report.photos) f.photos.push_back({path, std::nullopt, 100});
+  for (const auto& path : report.photos) {
+    PhotoFeatures p;
+    p.path = path;
+    p.quality = 0;
+    // Judging, not parsing: an unreadable or undecodable photo is kept by path only (no hash, no
+    // EXIF) and the verdict still comes.
+    try {
+      const std::vector<std::uint8_t> bytes = read_file_bytes(path, DecodeOptions{}.max_input_bytes);
+      try {
+        p.exif = read_photo_exif(bytes);
+      } catch (const Error&) {
+      }
+      const Image image = decode_image_bytes(bytes, path);
+      const PdqDihedralHashes d = pdq_hash_dihedral(image.view());
+      p.pdq = d.hashes[static_cast<int>(Dihedral::kOriginal)];
+      p.dihedral = d.hashes;
+      p.quality = d.quality;
+    } catch (const Error&) {
+    }
+    f.photos.push_back(std::move(p));
+  }
   return f;
 }
 
@@ -46,6 +69,7 @@ struct Filter::Impl {
   std::uint64_t records_since_snapshot = 0;
   std::uint64_t reevaluated = 0;
   mutable detail::OrbCache orb;
+  std::unique_ptr<GeotagChecker> geo;
   // Group commit: appended_seq is what the journal holds, synced_seq what is on disk.
   std::mutex sync_mu;
   std::atomic<std::uint64_t> appended_seq{0};
@@ -126,6 +150,8 @@ void check_report(const Report& r) {
 Filter::Filter(FilterOptions options, const std::string& state_dir) : impl_(std::make_unique<Impl>()) {
   options.validate();
   impl_->options = std::move(options);
+  impl_->geo = std::make_unique<GeotagChecker>(detail::make_geotag_checker(impl_->options));
+  impl_->state.geo_history = detail::make_geo_history(impl_->options);
   impl_->dir = state_dir;
   if (impl_->persistent()) impl_->load();
 }
@@ -152,7 +178,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
     std::shared_lock lock(m.mu);
     if (const auto* held = m.state.find(report.id)) return parse_verdict_json(held->verdict_json);
     seen_seq = m.state.seq;
-    verdict = detail::evaluate(m.state, m.options, report, features, m.orb);
+    verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb);
   }
   std::uint64_t my_seq;
   {
@@ -166,7 +192,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
       return v;
     }
     if (m.state.seq != seen_seq) {
-      verdict = detail::evaluate(m.state, m.options, report, features, m.orb);
+      verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb);
       ++m.reevaluated;
     }
     const std::string verdict_json = verdict_to_json(verdict);
@@ -183,7 +209,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
 Verdict Filter::evaluate(const Report& report, const ReportFeatures& features) const {
   check_report(report);
   std::shared_lock lock(impl_->mu);
-  return detail::evaluate(impl_->state, impl_->options, report, features, impl_->orb);
+  return detail::evaluate(impl_->state, impl_->options, *impl_->geo, report, features, impl_->orb);
 }
 
 std::optional<Verdict> Filter::verdict_of(const std::string& report_id) const {
@@ -264,7 +290,7 @@ FilterStats Filter::stats() const {
   for (const auto& r : s.reports) bytes += r.memory_bytes();
   bytes += s.by_id.size() * (sizeof(std::string) + 8 + 16) + s.by_id.bucket_count() * 8;
   for (const auto& [cell, v] : s.grid) bytes += 48 + v.capacity() * 8;
-  bytes += s.photos.size() * sizeof(detail::PhotoEntry);
+  bytes += s.photos.memory_bytes();
   for (const auto& [k, v] : s.incidents) bytes += 64 + k.capacity() + v.capacity() * 8;
   bytes += s.reporters.size() * (sizeof(detail::ReporterRecord) + 64);
   st.memory_bytes = bytes;

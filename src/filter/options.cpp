@@ -45,8 +45,14 @@ json to_json(const FilterOptions& o) {
   j["photo_reuse"] = {{"retention_s", p.retention_s}, {"max_distance", p.max_distance},
                       {"distant_m", p.distant_m}, {"long_ago_s", p.long_ago_s}};
   const auto& g = o.geotag;
-  j["geotag"] = {{"max_speed_kmh", g.max_speed_kmh}, {"min_travel_km", g.min_travel_km},
-                 {"mock_location_score", g.mock_location_score}};
+  j["geotag"] = {{"enabled", g.enabled},
+                 {"max_speed_kmh", g.max_speed_kmh},
+                 {"travel_min_distance_m", g.travel_min_distance_m},
+                 {"outside_tolerance_m", g.outside_tolerance_m},
+                 {"weight_outside", g.weight_outside},
+                 {"weight_in_sea", g.weight_in_sea},
+                 {"weight_mock_location", g.weight_mock_location},
+                 {"weight_impossible_travel", g.weight_impossible_travel}};
   const auto& r = o.reputation;
   j["reputation"] = {{"min_feedback", r.min_feedback}, {"low", r.low}, {"score", r.score}};
   j["journal"] = {{"sync", o.journal.sync}, {"snapshot_every", o.journal.snapshot_every}};
@@ -152,9 +158,16 @@ FilterOptions from_json(const json& j) {
   o.photo_reuse.distant_m = get<double>(p.at("distant_m"), "photo_reuse.distant_m");
   o.photo_reuse.long_ago_s = get<std::int64_t>(p.at("long_ago_s"), "photo_reuse.long_ago_s");
   const auto& g = j.at("geotag");
-  o.geotag.max_speed_kmh = get<double>(g.at("max_speed_kmh"), "geotag.max_speed_kmh");
-  o.geotag.min_travel_km = get<double>(g.at("min_travel_km"), "geotag.min_travel_km");
-  o.geotag.mock_location_score = get<double>(g.at("mock_location_score"), "geotag.mock_location_score");
+  o.geotag.enabled = get<bool>(g.at("enabled"), "geotag.enabled");
+  for (auto [key, field] : {std::pair{"max_speed_kmh", &GeotagSettings::max_speed_kmh},
+                            std::pair{"travel_min_distance_m", &GeotagSettings::travel_min_distance_m},
+                            std::pair{"outside_tolerance_m", &GeotagSettings::outside_tolerance_m},
+                            std::pair{"weight_outside", &GeotagSettings::weight_outside},
+                            std::pair{"weight_in_sea", &GeotagSettings::weight_in_sea},
+                            std::pair{"weight_mock_location", &GeotagSettings::weight_mock_location},
+                            std::pair{"weight_impossible_travel", &GeotagSettings::weight_impossible_travel}}) {
+    o.geotag.*field = get<double>(g.at(key), std::string("geotag.") + key);
+  }
   const auto& r = j.at("reputation");
   o.reputation.min_feedback = get<int>(r.at("min_feedback"), "reputation.min_feedback");
   o.reputation.low = get<double>(r.at("low"), "reputation.low");
@@ -212,10 +225,14 @@ void PhotoReuseOptions::validate(const std::string& where) const {
   check_positive(where + ".long_ago_s", static_cast<double>(long_ago_s));
 }
 
-void GeotagOptions::validate(const std::string& where) const {
+void GeotagSettings::validate(const std::string& where) const {
   check_positive(where + ".max_speed_kmh", max_speed_kmh);
-  if (!(min_travel_km >= 0)) invalid(where + ".min_travel_km", "must be >= 0");
-  check_unit(where + ".mock_location_score", mock_location_score);
+  if (!(travel_min_distance_m >= 0)) invalid(where + ".travel_min_distance_m", "must be >= 0");
+  if (!(outside_tolerance_m >= 0)) invalid(where + ".outside_tolerance_m", "must be >= 0");
+  check_unit(where + ".weight_outside", weight_outside);
+  check_unit(where + ".weight_in_sea", weight_in_sea);
+  check_unit(where + ".weight_mock_location", weight_mock_location);
+  check_unit(where + ".weight_impossible_travel", weight_impossible_travel);
 }
 
 void ReputationOptions::validate(const std::string& where) const {

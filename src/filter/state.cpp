@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "persist.hpp"
+#include "saring/cluster/geodesic.hpp"
 #include "saring/core/error.hpp"
 #include "saring/core/json.hpp"
 
@@ -82,6 +83,15 @@ void grid_add(State& s, const Retained& r, std::uint64_t slot) {
   v.insert(std::upper_bound(v.begin(), v.end(), slot), slot);
 }
 
+std::string photo_key(std::uint64_t slot, std::size_t k) { return std::to_string(slot) + "/" + std::to_string(k); }
+std::uint64_t slot_of_key(const std::string& key) { return std::stoull(key.substr(0, key.find('/'))); }
+
+void index_photos(State& s, const Retained& r, std::uint64_t slot) {
+  for (std::size_t k = 0; k < r.photos.size(); ++k) {
+    if (r.photos[k].trusted()) s.photos.insert(photo_key(slot, k), r.photos[k].pdq, r.time.unix);
+  }
+}
+
 void grid_remove(State& s, const Retained& r, std::uint64_t slot) {
   const auto it = s.grid.find(grid_cell(r.lat, r.lon));
   if (it == s.grid.end()) return;
@@ -125,7 +135,9 @@ void evict_and_shrink(State& s, const FilterOptions& o) {
     grid_remove(s, r, slot);
     incident_remove(s, r, slot);
     s.by_id.erase(r.id);
-    while (!s.photos.empty() && s.photos.front().slot <= slot) s.photos.pop_front();
+    for (std::size_t k = 0; k < r.photos.size(); ++k) {
+      if (r.photos[k].trusted()) s.photos.erase(photo_key(slot, k));
+    }
     s.reports.pop_front();
     ++s.first_slot;
   }
@@ -139,7 +151,7 @@ void evict_and_shrink(State& s, const FilterOptions& o) {
 std::size_t Retained::memory_bytes() const {
   auto heap = [](const std::string& str) { return str.capacity() > 15 ? str.capacity() + 1 : 0; };
   std::size_t n = sizeof(Retained) + heap(id) + heap(reporter) + heap(category) + heap(incident) + heap(verdict_json) +
-                  shingles.capacity() * 4 + photos.capacity() * sizeof(PhotoFeatures);
+                  shingles.capacity() * 4 + photos.capacity() * sizeof(StoredPhoto);
   for (const auto& p : photos) n += heap(p.path);
   return n;
 }
@@ -154,13 +166,29 @@ const Retained* State::find(const std::string& id) const {
 }
 
 double geodesic_m(double lat1, double lon1, double lat2, double lon2) {
-  // Haversine on the mean-radius sphere: within 0.5% of the ellipsoid, plenty for radii of metres
-  // to kilometres.
-  constexpr double kRad = M_PI / 180.0;
-  const double dlat = (lat2 - lat1) * kRad, dlon = (lon2 - lon1) * kRad;
-  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
-  return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(a)));
+  // The cluster module's haversine (scikit-learn's formula on the mean-radius sphere), so the
+  // filter's radius means what the clustering tools mean by it.
+  return haversine_m({lat1, lon1}, {lat2, lon2});
+}
+
+GeotagChecker make_geotag_checker(const FilterOptions& o) {
+  saring::GeotagOptions g;
+  g.max_speed_kmh = o.geotag.max_speed_kmh;
+  g.travel_min_distance_m = o.geotag.travel_min_distance_m;
+  g.outside_tolerance_m = o.geotag.outside_tolerance_m;
+  g.weight_outside = o.geotag.weight_outside;
+  g.weight_in_sea = o.geotag.weight_in_sea;
+  g.weight_mock_location = o.geotag.weight_mock_location;
+  g.weight_impossible_travel = o.geotag.weight_impossible_travel;
+  return GeotagChecker(AreaSet::jakarta(), g);
+}
+
+GeoHistory make_geo_history(const FilterOptions& o) {
+  // Never longer than the photo retention: a reload rebuilds the history from retained reports.
+  GeoHistory::Options h;
+  h.shared_window_s = std::min<std::int64_t>(h.shared_window_s, o.photo_reuse.retention_s);
+  h.reporter_ttl_s = std::min<std::int64_t>(h.reporter_ttl_s, o.photo_reuse.retention_s);
+  return GeoHistory(h);
 }
 
 std::uint64_t grid_cell(double lat, double lon) {
@@ -204,21 +232,35 @@ int OrbCache::inliers(const std::string& a, const std::string& b, const Geometri
   return n;
 }
 
-Verdict evaluate(const State& s, const FilterOptions& o, const Report& report, const ReportFeatures& features,
-                 OrbCache& orb) {
+Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& geo, const Report& report,
+                 const ReportFeatures& features, OrbCache& orb) {
   Verdict v;
   v.id = report.id;
   const DecisionThresholds t = o.thresholds_for(report.category);
   const double radius = o.radius_for(report.category);
   const std::int64_t window = o.window_for(report.category);
-  // Coordinates no device can produce: judged here (not thrown) so the backend gets a verdict.
+
+  // --- geotag (geo module): areas, service area, sea, EXIF, mock location, travel ---
+  double geotag = 0.0;
+  if (o.geotag.enabled) {
+    std::vector<PhotoExif> exifs;
+    for (const auto& p : features.photos) {
+      if (p.exif) exifs.push_back(*p.exif);
+    }
+    const GeotagResult g = geo.evaluate(report, exifs, &s.geo_history);
+    v.areas = g.areas;
+    geotag = std::clamp(1.0 - g.plausibility, 0.0, 1.0);
+    for (auto& r : g.reasons()) add_reason(v.reasons, std::move(r));
+  }
+  // Coordinates no device can produce cannot be placed, compared or kept: reject outright.
   if (!(report.lat >= -90.0 && report.lat <= 90.0 && report.lon >= -180.0 && report.lon <= 180.0)) {
-    const bool swapped = report.lon >= -90.0 && report.lon <= 90.0 && report.lat >= -180.0 && report.lat <= 180.0;
-    v.reasons.push_back({swapped ? "GEO_SWAPPED_LAT_LON" : "GEO_INVALID_COORDINATES", "geotag", 1.0,
-                         swapped ? "latitude " + fmt("%.5f", report.lat) + " is out of range; latitude and longitude look swapped"
-                                 : "coordinates (" + fmt("%.5f", report.lat) + ", " + fmt("%.5f", report.lon) + ") are out of range"});
-    v.scores.geotag = 1.0;
-    v.scores.total = 1.0;
+    if (v.reasons.empty()) {
+      const bool swapped = report.lon >= -90.0 && report.lon <= 90.0 && report.lat >= -180.0 && report.lat <= 180.0;
+      v.reasons.push_back({swapped ? "GEO_SWAPPED_LATLON" : "GEO_INVALID_COORDINATES", "geotag", 1.0,
+                           "coordinates (" + fmt("%.5f", report.lat) + ", " + fmt("%.5f", report.lon) + ") are out of range"});
+    }
+    v.scores.geotag = std::max(geotag, 0.9);
+    v.scores.total = v.scores.geotag;
     v.decision = Decision::kReject;
     return v;
   }
@@ -254,8 +296,8 @@ Verdict evaluate(const State& s, const FilterOptions& o, const Report& report, c
     const bool photos_compared = !features.photos.empty() && !c.photos.empty();
     for (const auto& p : features.photos) {
       for (const auto& q : c.photos) {
-        if (p.pdq && q.pdq && p.quality >= 50 && q.quality >= 50) {
-          const int hd = p.pdq->distance(*q.pdq);
+        if (p.pdq && q.trusted() && p.quality >= 50) {
+          const int hd = p.pdq->distance(q.pdq);
           if (hd <= o.duplicate.photo_same_max_distance && (photo < 1.0 || hd < photo_value)) {
             photo = 1.0;
             photo_value = hd;
@@ -305,54 +347,54 @@ Verdict evaluate(const State& s, const FilterOptions& o, const Report& report, c
   v.scores.duplicate = best_score;
   if (best) add_reason(v.reasons, best_reason);
 
-  // --- photo reuse over the whole retention window ---
+  // --- photo reuse over the whole retention window (index module; dihedral when known) ---
   double reuse = 0.0;
   for (const auto& p : features.photos) {
     if (!p.pdq || p.quality < 50) continue;
-    for (const auto& e : s.photos) {
-      if (p.pdq->distance(e.pdq) > o.photo_reuse.max_distance) continue;
-      const Retained& c = s.at(e.slot);
-      if (c.id == report.id) continue;
-      const double d = geodesic_m(report.lat, report.lon, c.lat, c.lon);
-      const std::int64_t gap = report.time.unix - c.time.unix;
-      if (d > o.photo_reuse.distant_m) {
-        add_reason(v.reasons, {"IMG_REUSED_PHOTO_DISTANT", "image", 0.85,
-                               "same photo as " + c.id + ", sent " + describe_distance(d) + " away, " + describe_gap(gap)});
-        reuse = std::max(reuse, 0.85);
+    std::vector<std::pair<std::string, int>> matches;
+    if (p.dihedral) {
+      for (auto& m : s.photos.query_dihedral(*p.dihedral, o.photo_reuse.max_distance)) matches.emplace_back(std::move(m.id), m.distance);
+    } else {
+      for (auto& m : s.photos.query(*p.pdq, o.photo_reuse.max_distance)) matches.emplace_back(std::move(m.id), m.distance);
+    }
+    // Judge against the photo's first appearance: a re-upload next to the original is a
+    // duplicate, even when someone else later sent the same photo from far away.
+    const Retained* origin = nullptr;
+    int origin_distance = 0;
+    for (const auto& [key, distance] : matches) {
+      const std::uint64_t slot = slot_of_key(key);
+      const Retained& c = s.at(slot);
+      if (c.id == report.id || c.time.unix > report.time.unix) continue;
+      if (!origin || c.time.unix < origin->time.unix ||
+          (c.time.unix == origin->time.unix && slot < s.by_id.at(origin->id))) {
+        origin = &c;
+        origin_distance = distance;
       }
-      if (std::llabs(gap) > o.photo_reuse.long_ago_s) {
-        add_reason(v.reasons, {"IMG_REUSED_PHOTO_OLD", "image", 0.6, "same photo as " + c.id + ", " + describe_gap(gap)});
-        reuse = std::max(reuse, 0.6);
-      }
-      if (!report.reporter.empty() && !c.reporter.empty() && report.reporter != c.reporter) {
-        add_reason(v.reasons, {"IMG_REUSED_PHOTO_OTHER_REPORTER", "image", 0.35,
-                               "same photo as " + c.id + " from another reporter"});
-        reuse = std::max(reuse, 0.35);
-      }
+    }
+    if (!origin) continue;
+    const Retained& c = *origin;
+    const double d = geodesic_m(report.lat, report.lon, c.lat, c.lon);
+    const std::int64_t gap = report.time.unix - c.time.unix;
+    const std::string same = "same photo (PDQ distance " + std::to_string(origin_distance) + ") as " + c.id;
+    if (d > o.photo_reuse.distant_m) {
+      add_reason(v.reasons, {"IMG_REUSED_PHOTO_DISTANT", "image", 0.85,
+                             same + ", sent " + describe_distance(d) + " away, " + describe_gap(gap)});
+      reuse = std::max(reuse, 0.85);
+    }
+    if (gap > o.photo_reuse.long_ago_s) {
+      add_reason(v.reasons, {"IMG_REUSED_PHOTO_OLD", "image", 0.6, same + ", " + describe_gap(gap)});
+      reuse = std::max(reuse, 0.6);
+    }
+    if (!report.reporter.empty() && !c.reporter.empty() && report.reporter != c.reporter) {
+      add_reason(v.reasons, {"IMG_REUSED_PHOTO_OTHER_REPORTER", "image", 0.35, same + " from another reporter"});
+      reuse = std::max(reuse, 0.35);
     }
   }
 
-  // --- geotag: client flags and the reporter's own travel ---
-  double geotag = 0.0;
-  if (report.client.mock_location.value_or(false)) {
-    add_reason(v.reasons, {"GEO_MOCK_LOCATION", "geotag", o.geotag.mock_location_score,
-                           "the device reported a mock (simulated) location"});
-    geotag = std::max(geotag, o.geotag.mock_location_score);
-  }
   double reputation_risk = 0.0;
   if (!report.reporter.empty()) {
     if (const auto it = s.reporters.find(report.reporter); it != s.reporters.end()) {
       const ReporterRecord& rr = it->second;
-      if (rr.has_last) {
-        const double km = geodesic_m(rr.last_lat, rr.last_lon, report.lat, report.lon) / 1000.0;
-        const double hours = std::max(1.0 / 60.0, std::llabs(report.time.unix - rr.last_time) / 3600.0);
-        if (km >= o.geotag.min_travel_km && km / hours > o.geotag.max_speed_kmh) {
-          add_reason(v.reasons, {"GEO_IMPOSSIBLE_TRAVEL", "geotag", 0.8,
-                                 fmt("%.1f km", km) + " from the reporter's previous report, " +
-                                     describe_gap(report.time.unix - rr.last_time) + fmt(" (%.0f km/h)", km / hours)});
-          geotag = std::max(geotag, 0.8);
-        }
-      }
       const auto judged = rr.counts.confirmed + rr.counts.rejected;
       if (judged >= o.reputation.min_feedback && rr.counts.reputation() < o.reputation.low) {
         reputation_risk = o.reputation.score;
@@ -408,25 +450,25 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
   r.decision = static_cast<std::uint8_t>(verdict.decision);
   r.verdict_json = verdict_to_json(verdict);
   r.shingles = text_shingles(report.text);
-  r.photos = features.photos;
+  for (const auto& p : features.photos) {
+    StoredPhoto sp;
+    sp.path = p.path;
+    sp.has_pdq = p.pdq.has_value();
+    if (p.pdq) sp.pdq = *p.pdq;
+    sp.quality = static_cast<std::uint8_t>(std::clamp(p.quality, 0, 100));
+    r.photos.push_back(std::move(sp));
+  }
   s.by_id.emplace(r.id, slot);
   if (verdict.decision != Decision::kReject) {
     grid_add(s, r, slot);
     if (verdict.incident) incident_add(s, r, slot, *verdict.incident);
   }
-  for (const auto& p : r.photos) {
-    if (p.pdq && p.quality >= 50) s.photos.push_back({*p.pdq, slot});
-  }
-  if (!report.reporter.empty()) {
-    ReporterRecord& rr = s.reporters[report.reporter];
-    ++rr.counts.reports;
-    // A spoofed place must not become the reference for the reporter's next report.
-    if (verdict.scores.geotag < o.thresholds.review) {
-      rr.has_last = true;
-      rr.last_time = report.time.unix;
-      rr.last_lat = report.lat;
-      rr.last_lon = report.lon;
-    }
+  index_photos(s, r, slot);
+  if (!report.reporter.empty()) ++s.reporters[report.reporter].counts.reports;
+  // A spoofed place must not become the reference for the reporter's next report.
+  if (verdict.scores.geotag < o.thresholds.review && verdict.decision != Decision::kReject) {
+    r.flags |= kFlagGeoCommitted;
+    s.geo_history.commit(report);
   }
   s.now = std::max(s.now, report.time.unix);
   ++s.seq;
@@ -479,14 +521,23 @@ namespace {
 constexpr std::uint8_t kRecordSubmit = 1;
 constexpr std::uint8_t kRecordFeedback = 2;
 
-void put_photos(ByteWriter& w, const std::vector<PhotoFeatures>& photos, bool with_paths) {
+void put_photos(ByteWriter& w, const std::vector<PhotoFeatures>& photos) {
   w.u32(static_cast<std::uint32_t>(photos.size()));
   for (const auto& p : photos) {
-    w.str(with_paths ? std::string_view(p.path) : std::string_view());
+    w.str(p.path);
     w.u8(p.pdq ? 1 : 0);
     const Hash256::Words words = p.pdq ? p.pdq->words() : Hash256::Words{};
     w.raw(words.data(), 32);
     w.u32(static_cast<std::uint32_t>(p.quality));
+  }
+}
+void put_stored(ByteWriter& w, const std::vector<StoredPhoto>& photos) {
+  w.u32(static_cast<std::uint32_t>(photos.size()));
+  for (const auto& p : photos) {
+    w.str(p.path);
+    w.u8(p.has_pdq ? 1 : 0);
+    w.raw(p.pdq.words().data(), 32);
+    w.u32(p.quality);
   }
 }
 std::vector<PhotoFeatures> get_photos(ByteReader& r) {
@@ -497,7 +548,19 @@ std::vector<PhotoFeatures> get_photos(ByteReader& r) {
     Hash256::Words words;
     r.raw(words.data(), 32);
     if (has) p.pdq = Hash256(words);
-    p.quality = static_cast<int>(r.u32());
+    p.quality = static_cast<int>(std::min<std::uint32_t>(r.u32(), 100));
+  }
+  return out;
+}
+std::vector<StoredPhoto> get_stored(ByteReader& r) {
+  std::vector<StoredPhoto> out(r.count(41));
+  for (auto& p : out) {
+    p.path = r.str();
+    p.has_pdq = r.u8() != 0;
+    Hash256::Words words;
+    r.raw(words.data(), 32);
+    p.pdq = Hash256(words);
+    p.quality = static_cast<std::uint8_t>(std::min<std::uint32_t>(r.u32(), 100));
   }
   return out;
 }
@@ -507,7 +570,7 @@ std::string encode_submit(const Report& report, const ReportFeatures& features, 
   ByteWriter w;
   w.u8(kRecordSubmit);
   w.str(report_to_json(report));
-  put_photos(w, features.photos, true);
+  put_photos(w, features.photos);
   w.str(verdict_json);
   return std::move(w.data());
 }
@@ -584,7 +647,7 @@ std::string encode_state(const State& s) {
     w.str(r.verdict_json);
     w.u32(static_cast<std::uint32_t>(r.shingles.size()));
     for (auto x : r.shingles) w.u32(x);
-    put_photos(w, r.photos, true);
+    put_stored(w, r.photos);
   }
   w.u32(static_cast<std::uint32_t>(s.incidents.size()));
   for (const auto& [key, members] : s.incidents) {
@@ -603,17 +666,14 @@ std::string encode_state(const State& s) {
     w.i64(rr.counts.reports);
     w.i64(rr.counts.confirmed);
     w.i64(rr.counts.rejected);
-    w.u8(rr.has_last ? 1 : 0);
-    w.i64(rr.last_time);
-    w.f64(rr.last_lat);
-    w.f64(rr.last_lon);
   }
   return std::move(w.data());
 }
 
-State decode_state(std::string_view payload, const FilterOptions& /*options*/, const std::string& what) {
+State decode_state(std::string_view payload, const FilterOptions& options, const std::string& what) {
   ByteReader r(payload, what);
   State s;
+  s.geo_history = make_geo_history(options);
   s.seq = r.u64();
   s.first_slot = r.u64();
   s.next_slot = r.u64();
@@ -640,16 +700,25 @@ State decode_state(std::string_view payload, const FilterOptions& /*options*/, c
     const std::uint32_t ns = r.count(4);
     x.shingles.resize(ns);
     for (auto& v : x.shingles) v = r.u32();
-    x.photos = get_photos(r);
+    x.photos = get_stored(r);
     const std::uint64_t slot = s.first_slot + i;
     if (!s.by_id.emplace(x.id, slot).second) r.fail("report id '" + x.id + "' appears twice");
     if (!(x.flags & kFlagShrunk) && x.decision != static_cast<std::uint8_t>(Decision::kReject)) {
       s.grid[grid_cell(x.lat, x.lon)].push_back(slot);  // slots ascend here: cells stay sorted
     }
-    for (const auto& p : x.photos) {
-      if (p.pdq && p.quality >= 50) s.photos.push_back({*p.pdq, slot});
-    }
     s.reports.push_back(std::move(x));
+    const Retained& kept = s.reports.back();
+    index_photos(s, kept, slot);
+    if (kept.flags & kFlagGeoCommitted) {
+      // The geotag history is rebuilt by committing the same reports in the same order.
+      Report fix;
+      fix.id = kept.id;
+      fix.reporter = kept.reporter;
+      fix.time = kept.time;
+      fix.lat = kept.lat;
+      fix.lon = kept.lon;
+      s.geo_history.commit(fix);
+    }
   }
   const std::uint32_t ni = r.count(12);
   for (std::uint32_t i = 0; i < ni; ++i) {
@@ -662,17 +731,13 @@ State decode_state(std::string_view payload, const FilterOptions& /*options*/, c
     }
     s.incidents.emplace(std::move(key), std::move(members));
   }
-  const std::uint32_t nr = r.count(45);
+  const std::uint32_t nr = r.count(28);
   for (std::uint32_t i = 0; i < nr; ++i) {
     std::string id = r.str();
     ReporterRecord rr;
     rr.counts.reports = r.i64();
     rr.counts.confirmed = r.i64();
     rr.counts.rejected = r.i64();
-    rr.has_last = r.u8() != 0;
-    rr.last_time = r.i64();
-    rr.last_lat = r.f64();
-    rr.last_lon = r.f64();
     s.reporters.emplace(std::move(id), rr);
   }
   if (!r.done()) r.fail("trailing bytes after the state");

@@ -12,6 +12,8 @@
 
 #include "saring/filter/filter.hpp"
 #include "saring/filter/similarity.hpp"
+#include "saring/geo/geotag.hpp"
+#include "saring/index/hamming_index.hpp"
 
 namespace saring::detail {
 
@@ -20,6 +22,16 @@ enum RetainedFlags : std::uint8_t {
   kFlagFakeLocation = 2,
   kFlagConfirmed = 4,
   kFlagShrunk = 8,  // past the duplicate retention: only photo hashes, place, time, verdict kept
+  kFlagGeoCommitted = 16,  // its position went into the geotag history (travel checks)
+};
+
+// What is kept of a photo: its path (for the geometric check) and its PDQ hash.
+struct StoredPhoto {
+  std::string path;
+  Hash256 pdq;
+  bool has_pdq = false;
+  std::uint8_t quality = 0;
+  bool trusted() const { return has_pdq && quality >= 50; }
 };
 
 struct Retained {
@@ -33,20 +45,12 @@ struct Retained {
   std::string incident;      // incident key; empty when in none (rejected, spam)
   std::string verdict_json;  // what submit returned, for idempotent replays
   std::vector<std::uint32_t> shingles;
-  std::vector<PhotoFeatures> photos;
+  std::vector<StoredPhoto> photos;
   std::size_t memory_bytes() const;
 };
 
 struct ReporterRecord {
   ReporterState counts;
-  bool has_last = false;
-  std::int64_t last_time = 0;
-  double last_lat = 0, last_lon = 0;
-};
-
-struct PhotoEntry {
-  Hash256 pdq;
-  std::uint64_t slot;
 };
 
 struct State {
@@ -58,7 +62,11 @@ struct State {
   std::int64_t now = INT64_MIN;   // latest report time seen (retention is measured from it)
   std::unordered_map<std::string, std::uint64_t> by_id;
   std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> grid;
-  std::deque<PhotoEntry> photos;  // in slot order, so eviction pops the front
+  // PDQ hashes of retained photos, keyed "<slot>/<photo index>" (the index module: MIH + SIMD scan).
+  PdqIndex photos;
+  // Last positions per reporter and reporters per coordinate (the geo module's travel and
+  // shared-coordinate checks). Rebuilt from the retained reports on reload (kFlagGeoCommitted).
+  GeoHistory geo_history;
   std::map<std::string, std::vector<std::uint64_t>> incidents;
   std::unordered_map<std::string, ReporterRecord> reporters;
 
@@ -86,7 +94,11 @@ class OrbCache {
 double geodesic_m(double lat1, double lon1, double lat2, double lon2);
 std::uint64_t grid_cell(double lat, double lon);
 
-Verdict evaluate(const State& state, const FilterOptions& options, const Report& report,
+// The geo module's checker configured from FilterOptions::geotag, over the bundled Jakarta areas.
+GeotagChecker make_geotag_checker(const FilterOptions& options);
+GeoHistory make_geo_history(const FilterOptions& options);
+
+Verdict evaluate(const State& state, const FilterOptions& options, const GeotagChecker& geo, const Report& report,
                  const ReportFeatures& features, OrbCache& orb);
 void apply_submit(State& state, const FilterOptions& options, const Report& report,
                   const ReportFeatures& features, const Verdict& verdict);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include "filter/filter_test_util.hpp"
 #include "saring/core/error.hpp"
 
@@ -27,11 +29,15 @@ bool has_reason(const Verdict& v, const std::string& code) {
 
 TEST(Filter, FirstReportIsAcceptedAndOpensIncident) {
   Filter f(quiet());
-  const Verdict v = f.submit(make_report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8, "sampah", "sampah menumpuk"));
+  const Verdict v = f.submit(make_report("a", "2026-10-01T08:00:00+07:00", -6.20013, 106.80027, "sampah", "sampah menumpuk"));
   EXPECT_EQ(v.decision, Decision::kAccept);
   EXPECT_EQ(v.incident, "a");
   EXPECT_FALSE(v.duplicate_of);
   EXPECT_DOUBLE_EQ(v.scores.total, 0.0);
+  // The geo module's area chain, widest first.
+  ASSERT_EQ(v.areas.size(), 4u);
+  EXPECT_EQ(v.areas.front().level, "provinsi");
+  EXPECT_EQ(v.areas.back().level, "kelurahan");
 }
 
 TEST(Filter, SamePhotoNearbyIsDuplicateOfEarliest) {
@@ -115,7 +121,38 @@ TEST(Filter, PhotoReuseFarAwayOrLongAgo) {
   EXPECT_TRUE(has_reason(old, "IMG_REUSED_PHOTO_OLD"));
 }
 
-TEST(Filter, GeotagChecksOwnedByTheFilter) {
+TEST(Filter, PhotoReuseIsJudgedAgainstTheFirstAppearance) {
+  Filter f(quiet());
+  const Hash256 h = random_hash(8);
+  f.submit(make_report("orig", "2026-10-01T08:00:00+07:00", -6.2, 106.8, "sampah", "", "u1"), with_pdq(h));
+  EXPECT_EQ(f.submit(make_report("fake", "2026-10-01T09:00:00+07:00", -6.3, 106.9, "sampah", "", "u2"), with_pdq(h)).decision,
+            Decision::kReview);
+  // A re-upload next to the original, after the fake: a duplicate, not a distant reuse.
+  const Verdict dup = f.submit(make_report("dup", "2026-10-01T10:00:00+07:00", -6.2002, 106.8, "sampah", "", "u1"),
+                               with_pdq(test::flip_bits(h, 4)));
+  EXPECT_EQ(dup.decision, Decision::kDuplicate);
+  EXPECT_FALSE(has_reason(dup, "IMG_REUSED_PHOTO_DISTANT"));
+}
+
+TEST(Filter, RotatedCopyIsFoundThroughDihedralHashes) {
+  Filter f(quiet());
+  const Hash256 h = random_hash(9);
+  f.submit(make_report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8), with_pdq(h));
+  // The new photo is the old one rotated: its own hash differs, its 90-degree variant is h.
+  ReportFeatures rotated;
+  PhotoFeatures p;
+  p.pdq = random_hash(10);
+  std::array<Hash256, 8> variants;
+  for (int k = 0; k < 8; ++k) variants[k] = random_hash(100 + k);
+  variants[0] = *p.pdq;
+  variants[1] = h;
+  p.dihedral = variants;
+  rotated.photos.push_back(p);
+  const Verdict v = f.submit(make_report("b", "2026-10-01T09:00:00+07:00", -6.3, 106.9), rotated);
+  EXPECT_TRUE(has_reason(v, "IMG_REUSED_PHOTO_DISTANT"));
+}
+
+TEST(Filter, GeotagChecksComeFromTheGeoModule) {
   Filter f(quiet());
   Report mock = make_report("m", "2026-10-01T08:00:00+07:00", -6.2, 106.8);
   mock.client.mock_location = true;
@@ -126,7 +163,7 @@ TEST(Filter, GeotagChecksOwnedByTheFilter) {
   EXPECT_TRUE(has_reason(jump, "GEO_IMPOSSIBLE_TRAVEL"));
   const Verdict swapped = f.submit(make_report("s", "2026-10-01T08:05:00+07:00", 106.8, -6.2));
   EXPECT_EQ(swapped.decision, Decision::kReject);
-  EXPECT_TRUE(has_reason(swapped, "GEO_SWAPPED_LAT_LON"));
+  EXPECT_TRUE(has_reason(swapped, "GEO_SWAPPED_LATLON"));
   EXPECT_FALSE(swapped.incident);
   const Verdict nowhere = f.submit(make_report("n", "2026-10-01T08:05:00+07:00", 300, 500));
   EXPECT_TRUE(has_reason(nowhere, "GEO_INVALID_COORDINATES"));

@@ -18,6 +18,7 @@
 // of one incident both become "accept" without seeing each other.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "saring/core/report.hpp"
+#include "saring/geo/exif.hpp"
 #include "saring/hash/hash_types.hpp"
 #include "saring/filter/options.hpp"
 
@@ -36,16 +38,18 @@ struct PhotoFeatures {
   std::string path;
   std::optional<Hash256> pdq;
   int quality = 100;  // PDQ quality (0..100); hashes of flat images below 50 are not trusted
-  bool operator==(const PhotoFeatures&) const = default;
+  // The PDQ hashes of the photo's eight rotations/mirrors (saring/hash/pdq.hpp order), when
+  // known: photo reuse then also finds a rotated or mirrored copy. Not journaled.
+  std::optional<std::array<Hash256, 8>> dihedral;
+  std::optional<PhotoExif> exif;  // EXIF facts for the geotag checks (GPS, time). Not journaled.
 };
 
 struct ReportFeatures {
   std::vector<PhotoFeatures> photos;
-  bool operator==(const ReportFeatures&) const = default;
 };
 
-// Features from the report's photo paths. Fills `path` for every photo; PDQ hashes are computed
-// when this build has the hash module's PDQ (see docs/filter.md, "integration status").
+// Features from the report's photo paths: EXIF facts (geo module) and PDQ hashes with their
+// dihedral variants when the photo can be read; an unreadable photo keeps only its path.
 ReportFeatures compute_features(const Report& report);
 
 enum class FeedbackAction {

@@ -48,10 +48,18 @@ struct PhotoReuseOptions {
   void validate(const std::string& where = "photo_reuse") const;
 };
 
-struct GeotagOptions {
-  double max_speed_kmh = 250.0;        // faster travel between one reporter's reports is impossible
-  double min_travel_km = 5.0;          // ... when the jump is at least this far
-  double mock_location_score = 0.7;    // risk when the OS flagged a mock location
+// The geo module's geotag checks (saring/geo/geotag.hpp) as the filter configures them; the
+// fields map onto GeotagOptions of the same names, the rest keep the geo module's defaults.
+struct GeotagSettings {
+  bool enabled = true;
+  double max_speed_kmh = 250.0;           // faster travel between one reporter's reports is impossible
+  double travel_min_distance_m = 2000.0;  // shorter jumps are never "impossible"
+  double outside_tolerance_m = 100.0;     // points this close to the service area count as inside
+  double weight_outside = 0.9;            // risk of GEO_OUTSIDE_SERVICE_AREA at full severity
+  // Higher than the geo module's generic 0.7: a city report pinned in the sea cannot be acted on.
+  double weight_in_sea = 0.9;
+  double weight_mock_location = 0.8;
+  double weight_impossible_travel = 0.7;
   void validate(const std::string& where = "geotag") const;
 };
 
@@ -82,7 +90,7 @@ struct FilterOptions {
   DecisionThresholds thresholds;
   DuplicateOptions duplicate;
   PhotoReuseOptions photo_reuse;
-  GeotagOptions geotag;
+  GeotagSettings geotag;
   ReputationOptions reputation;
   JournalOptions journal;
   std::map<std::string, CategoryOptions> categories;

@@ -1,3 +1,11 @@
+// Bit-exactness with the reference needs every a * b + c rounded twice, never fused into one FMA
+// (GCC's default for C++ is -ffp-contract=fast, which fuses when the target has FMA, e.g. with
+// -march=native or on AArch64).
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 #include "saring/hash/pdq.hpp"
 
 #include <algorithm>
@@ -39,7 +47,7 @@ int pdq_fast_dct(std::vector<float>& luma, int rows, int cols, float* dct16x16) 
     a.resize(n);
     b.resize(n);
     c.resize(n);
-    sums.resize(static_cast<std::size_t>(std::max(rows, cols)));
+    sums.resize(static_cast<std::size_t>(std::max({rows, cols, 64})));  // the last pass is 64 wide
     const int window_along_rows = (cols + 127) / 128, window_along_cols = (rows + 127) / 128;
     float* l = luma.data();
     k.transpose(l, cols, a.data(), ld_t, rows, cols);                                        // a = L^T

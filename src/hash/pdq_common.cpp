@@ -2,6 +2,14 @@
 // mirror the reference's evaluation order exactly (no reassociation, no fused multiply-add: the
 // library is built as ISO C++, where GCC keeps -ffp-contract=off), which is what makes the hashes
 // bit-exact.
+// Bit-exactness with the reference needs every a * b + c rounded twice, never fused into one FMA
+// (GCC's default for C++ is -ffp-contract=fast, which fuses when the target has FMA, e.g. with
+// -march=native or on AArch64).
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>

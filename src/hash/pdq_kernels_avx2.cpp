@@ -1,5 +1,13 @@
 // PDQ kernels for CPUs with AVX2 (8 floats), chosen at run time by pdq_kernels(). Only this file is
 // compiled for AVX2 (no FMA: a fused multiply-add would round differently from the reference).
+// Bit-exactness with the reference needs every a * b + c rounded twice, never fused into one FMA
+// (GCC's default for C++ is -ffp-contract=fast, which fuses when the target has FMA, e.g. with
+// -march=native or on AArch64).
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 #include <cstring>
 
 #include "hash/pdq_internal.hpp"

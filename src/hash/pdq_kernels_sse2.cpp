@@ -1,4 +1,12 @@
 // PDQ kernels for baseline x86-64 (SSE2, 4 floats) and any other architecture (generic vectors).
+// Bit-exactness with the reference needs every a * b + c rounded twice, never fused into one FMA
+// (GCC's default for C++ is -ffp-contract=fast, which fuses when the target has FMA, e.g. with
+// -march=native or on AArch64).
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 #include <cstring>
 
 #include "hash/pdq_internal.hpp"

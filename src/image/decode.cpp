@@ -1,6 +1,6 @@
-// Decoding: OpenCV's imdecode for the default path (that is what reproduces Meta's PDQ reference
-// bit for bit, see docs/hash.md), libjpeg directly for reduced-scale JPEG decoding. Both run only
-// after probe_image() has checked the declared size against the caps.
+// Decoding: libjpeg directly for JPEG (full or reduced scale; CMYK JPEGs go to OpenCV), OpenCV's
+// imdecode for the other formats; both reproduce Meta's PDQ reference bit for bit (docs/hash.md).
+// Both run only after probe_image() has checked the declared size against the caps.
 #include <algorithm>
 #include <csetjmp>
 #include <cstdio>
@@ -148,7 +148,7 @@ int choose_denom(const ImageInfo& info, const DecodeOptions& o) {
   return 1;
 }
 
-// Returns an empty image when the JPEG needs the OpenCV path (CMYK).
+// Returns an empty image when the JPEG needs the OpenCV path (CMYK/YCCK, which OpenCV converts).
 Image decode_jpeg_scaled(Bytes b, std::string_view name, int denom) {
   JpegDecoder d{};
   d.cinfo.err = jpeg_std_error(&d.err.mgr);
@@ -203,8 +203,9 @@ Image decode_image_bytes(std::span<const std::uint8_t> bytes, std::string_view n
   Image image;
   if (info.format == ImageFormat::kJpeg) {
     check_jpeg_complete(bytes, name);
-    const int denom = choose_denom(info, options);
-    if (denom > 1) image = decode_jpeg_scaled(bytes, name, denom);
+    // libjpeg directly, with OpenCV's settings (integer IDCT, fancy upsampling), gives the same
+    // pixels as cv::imdecode at full size, without its extra buffer clearing and copies.
+    image = decode_jpeg_scaled(bytes, name, choose_denom(info, options));
   }
   if (image.empty()) image = decode_with_opencv(bytes, name, info);
   if (options.apply_exif_orientation && info.format == ImageFormat::kJpeg) {

@@ -84,7 +84,7 @@ Image random_image(int w, int h, PixelFormat f, unsigned seed) {
 }
 
 TEST(Pdq, FastPathEqualsScalarReferencePath) {
-  const int sizes[][2] = {{5, 5}, {6, 200}, {200, 7}, {63, 65}, {64, 64}, {127, 129}, {300, 257},
+  const int sizes[][2] = {{5, 5}, {6, 5}, {6, 200}, {200, 7}, {63, 65}, {64, 64}, {127, 129}, {300, 257},
                           {512, 512}, {513, 300}, {1024, 768}, {777, 1500}, {4000, 30}};
   unsigned seed = 1;
   for (const auto& s : sizes) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "saring/core/error.hpp"
 #include "saring/core/json.hpp"
 #include "saring/filter/demo.hpp"
 #include "saring/filter/filter.hpp"

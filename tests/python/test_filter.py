@@ -18,7 +18,7 @@ def test_duplicate_by_text_and_idempotent():
     assert a.decision == "accept" and a.incident == "a"
     b = f.submit(report("b", "2026-10-01T09:00:00+07:00", -6.2003, 106.8, text="sampah menumpuk di jalan kemang raya, bau"))
     assert b.decision == "duplicate" and b.duplicate_of == "a"
-    assert [r.code for r in b.reasons] == ["DUP_SIMILAR_TEXT"]
+    assert b.reasons[0].code == "DUP_SIMILAR_TEXT"
     again = f.submit(report("b", "2026-10-09T09:00:00+07:00", 0, 0))
     assert again.to_json() == b.to_json()
     assert f.incident_members("b") == ["a", "b"]

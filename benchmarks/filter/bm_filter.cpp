@@ -7,7 +7,10 @@
 // candidates whose PDQ does not match) on the demo photos; compare with BM_FilterPdqHashPhoto.
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,8 +31,18 @@ struct Window {
   std::unique_ptr<saring::Filter> filter;
   std::vector<std::pair<saring::Hash256, std::pair<double, double>>> photos;  // hash, place of retained reports
   std::int64_t end_time = 0;
-  std::uint64_t memory_bytes = 0;
+  std::uint64_t memory_bytes = 0;  // the filter's own estimate (stats().memory_bytes)
+  double rss_bytes = 0;            // growth of the resident set while the window was built
 };
+
+double rss_bytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (!f) return 0;
+  long pages = 0, resident = 0;
+  const int n = std::fscanf(f, "%ld %ld", &pages, &resident);
+  std::fclose(f);
+  return n == 2 ? static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) : 0.0;
+}
 
 saring::Report make(std::uint64_t n, std::int64_t time, double lat, double lon, std::mt19937_64& g) {
   saring::Report r;
@@ -45,15 +58,17 @@ saring::Report make(std::uint64_t n, std::int64_t time, double lat, double lon, 
 }
 
 // Windows are built once per size and shared by the benchmarks (and threads) that use them.
-Window& window(std::size_t size) {
+Window& window(std::size_t size, bool geotag = true) {
   static std::mutex mu;
-  static std::map<std::size_t, Window> windows;
+  static std::map<std::pair<std::size_t, bool>, Window> windows;
   std::lock_guard lock(mu);
-  Window& w = windows[size];
+  Window& w = windows[{size, geotag}];
   if (w.filter) return w;
   saring::FilterOptions o;
   o.journal.sync = "none";
+  o.geotag.enabled = geotag;
   o.duplicate.geometric_check = false;  // hashes only: the photos are not on disk
+  const double rss_before = rss_bytes();
   w.filter = std::make_unique<saring::Filter>(o);
   std::mt19937_64 g(size);
   std::uniform_real_distribution<double> lat(-6.37, -6.09), lon(106.69, 106.97);
@@ -69,13 +84,14 @@ Window& window(std::size_t size) {
     w.end_time = t;
   }
   w.memory_bytes = w.filter->stats().memory_bytes;
+  w.rss_bytes = rss_bytes() - rss_before;
   return w;
 }
 
 std::atomic<std::uint64_t> next_id{1ull << 40};
 
-void BM_FilterSubmit(benchmark::State& state) {
-  Window& w = window(static_cast<std::size_t>(state.range(0)));
+void submit_loop(benchmark::State& state, bool geotag) {
+  Window& w = window(static_cast<std::size_t>(state.range(0)), geotag);
   std::mt19937_64 g(1234 + state.thread_index());
   std::uniform_real_distribution<double> lat(-6.37, -6.09), lon(106.69, 106.97);
   // Prepared outside the timed loop: the benchmark measures the filter, not report building.
@@ -106,10 +122,58 @@ void BM_FilterSubmit(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.counters["duplicates"] = benchmark::Counter(static_cast<double>(duplicates), benchmark::Counter::kAvgThreads);
   state.counters["window"] = benchmark::Counter(static_cast<double>(state.range(0)), benchmark::Counter::kAvgThreads);
+  state.counters["rss_per_report"] =
+      benchmark::Counter(w.rss_bytes / static_cast<double>(state.range(0)), benchmark::Counter::kAvgThreads);
   state.counters["bytes_per_report"] =
       benchmark::Counter(static_cast<double>(w.memory_bytes) / static_cast<double>(state.range(0)), benchmark::Counter::kAvgThreads);
 }
+void BM_FilterSubmit(benchmark::State& state) { submit_loop(state, true); }
+// The same without the geo module's checks: how much of the cost is point-in-polygon and EXIF.
+void BM_FilterSubmitNoGeotag(benchmark::State& state) { submit_loop(state, false); }
+BENCHMARK(BM_FilterSubmitNoGeotag)->Arg(10000)->Arg(100000)->Arg(1000000)->Threads(1)->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_FilterSubmit)->Arg(10000)->Arg(100000)->Arg(1000000)->Threads(1)->Threads(2)->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+namespace {
+
+// With photos: the demo reports that carry photos, judged end to end (decode + PDQ + dihedral +
+// EXIF in compute_features, then candidates, ORB geometric check, photo index, geotag, commit),
+// against hashing alone. The filter's cost above hashing is (submit - features) / features.
+std::vector<saring::Report> demo_photo_reports() {
+  std::vector<saring::Report> out;
+  for (auto& r : saring::load_demo_reports(saring::find_demo_dir())) {
+    if (!r.photos.empty()) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void BM_FilterPhotoFeatures(benchmark::State& state) {
+  const auto reports = demo_photo_reports();
+  std::size_t k = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(saring::compute_features(reports[k++ % reports.size()]));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FilterPhotoFeatures)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_FilterSubmitWithPhotos(benchmark::State& state) {
+  const auto reports = demo_photo_reports();
+  saring::FilterOptions o;
+  o.journal.sync = "none";
+  std::unique_ptr<saring::Filter> filter;
+  std::size_t k = 0;
+  for (auto _ : state) {
+    if (k % reports.size() == 0) {  // a fresh filter per pass, so every pass sees the same candidates
+      state.PauseTiming();
+      filter = std::make_unique<saring::Filter>(o);
+      state.ResumeTiming();
+    }
+    benchmark::DoNotOptimize(filter->submit(reports[k++ % reports.size()]));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FilterSubmitWithPhotos)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

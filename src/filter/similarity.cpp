@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "saring/core/error.hpp"
+#include "saring/image/image.hpp"
 
 namespace saring {
 namespace {
@@ -117,22 +118,22 @@ OrbFeatures features_of(const cv::Mat& decoded, const GeometricOptions& options)
 }  // namespace
 
 OrbFeatures orb_features_from_bytes(const std::vector<std::uint8_t>& bytes, const GeometricOptions& options) {
+  options.validate();
   if (bytes.empty()) throw Error(ErrorCode::kDecode, "photo bytes are empty");
-  cv::Mat img;
-  try {
-    img = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8U, const_cast<std::uint8_t*>(bytes.data())),
-                       cv::IMREAD_GRAYSCALE);
-  } catch (const cv::Exception& e) {
-    throw Error(ErrorCode::kDecode, std::string("photo bytes could not be decoded: ") + e.what());
-  }
-  if (img.empty()) throw Error(ErrorCode::kDecode, "photo bytes are not a decodable image");
-  return features_of(img, options);
+  // The image module's decoder (libjpeg directly, with caps), scaled in the DCT for large JPEGs:
+  // ORB only needs max_side pixels, and a phone photo decoded at 1/4 or 1/8 costs a fraction.
+  DecodeOptions decode;
+  decode.jpeg_auto_min_side = options.max_side / 2;
+  const Image rgb = decode_image_bytes(bytes, "photo", decode);
+  cv::Mat gray;
+  const cv::Mat view(rgb.height(), rgb.width(), CV_8UC3, const_cast<std::uint8_t*>(rgb.data()));
+  cv::cvtColor(view, gray, cv::COLOR_RGB2GRAY);
+  return features_of(gray, options);
 }
 
 OrbFeatures orb_features(const std::string& path, const GeometricOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::kIo, "cannot open photo '" + path + "'");
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  options.validate();
+  std::vector<std::uint8_t> bytes = read_file_bytes(path, DecodeOptions{}.max_input_bytes);
   try {
     return orb_features_from_bytes(bytes, options);
   } catch (const Error& e) {

@@ -176,7 +176,15 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
   std::uint64_t seen_seq;
   {
     std::shared_lock lock(m.mu);
-    if (const auto* held = m.state.find(report.id)) return parse_verdict_json(held->verdict_json);
+    if (const auto* held = m.state.find(report.id)) {
+      // Held, but perhaps committed by another thread that has not synced yet: make it durable
+      // before handing the verdict out.
+      Verdict v = parse_verdict_json(held->verdict_json);
+      const std::uint64_t seq = m.state.seq;
+      lock.unlock();
+      m.after_commit(seq);
+      return v;
+    }
     seen_seq = m.state.seq;
     verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb);
   }

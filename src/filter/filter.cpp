@@ -203,10 +203,9 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
       verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb);
       ++m.reevaluated;
     }
-    const std::string verdict_json = verdict_to_json(verdict);
-    const std::string payload = m.persistent() ? detail::encode_submit(report, features, verdict_json) : std::string();
-    m.append_locked(payload);
-    detail::apply_submit(m.state, m.options, report, features, verdict);
+    std::string verdict_json = verdict_to_json(verdict);
+    if (m.persistent()) m.append_locked(detail::encode_submit(report, features, verdict_json));
+    detail::apply_submit(m.state, m.options, report, features, verdict, std::move(verdict_json));
     my_seq = m.state.seq;
     m.maybe_snapshot_locked();
   }

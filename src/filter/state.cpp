@@ -433,7 +433,7 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
 }
 
 void apply_submit(State& s, const FilterOptions& o, const Report& report, const ReportFeatures& features,
-                  const Verdict& verdict) {
+                  const Verdict& verdict, std::string verdict_json) {
   if (s.by_id.count(report.id)) {  // a replayed duplicate id: already applied
     ++s.seq;
     return;
@@ -448,7 +448,7 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
   r.lat = report.lat;
   r.lon = report.lon;
   r.decision = static_cast<std::uint8_t>(verdict.decision);
-  r.verdict_json = verdict_to_json(verdict);
+  r.verdict_json = verdict_json.empty() ? verdict_to_json(verdict) : std::move(verdict_json);
   r.shingles = text_shingles(report.text);
   for (const auto& p : features.photos) {
     StoredPhoto sp;
@@ -592,17 +592,20 @@ void apply_record(State& s, const FilterOptions& o, std::string_view payload, co
     Report report;
     ReportFeatures features;
     Verdict verdict;
+    std::string verdict_json;
     try {
       report = parse_report_json(r.str());
       features.photos = get_photos(r);
-      verdict = parse_verdict_json(r.str());
+      verdict_json = r.str();
+      verdict = parse_verdict_json(verdict_json);
     } catch (const Error& e) {
       if (e.code() == ErrorCode::kCorrupt) throw;
       throw Error(ErrorCode::kCorrupt, what + ": submit record does not decode: " + e.what());
     }
     if (!r.done()) r.fail("trailing bytes after a submit record");
     if (verdict.id != report.id) r.fail("verdict id does not match report id");
-    apply_submit(s, o, report, features, verdict);
+    // Kept byte for byte: an idempotent replay returns exactly what was returned before.
+    apply_submit(s, o, report, features, verdict, std::move(verdict_json));
   } else if (type == kRecordFeedback) {
     Feedback f;
     const std::uint8_t action = r.u8();

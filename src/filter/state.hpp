@@ -100,8 +100,9 @@ GeoHistory make_geo_history(const FilterOptions& options);
 
 Verdict evaluate(const State& state, const FilterOptions& options, const GeotagChecker& geo, const Report& report,
                  const ReportFeatures& features, OrbCache& orb);
+// `verdict_json` is verdict_to_json(verdict) when the caller has it already (saves a dump).
 void apply_submit(State& state, const FilterOptions& options, const Report& report,
-                  const ReportFeatures& features, const Verdict& verdict);
+                  const ReportFeatures& features, const Verdict& verdict, std::string verdict_json = {});
 void apply_feedback(State& state, const Feedback& feedback);
 
 std::string encode_submit(const Report& report, const ReportFeatures& features, const std::string& verdict_json);

@@ -1,0 +1,179 @@
+// End-to-end filter throughput with precomputed photo hashes (PDQ): a window of W retained
+// reports spread over Jakarta and 30 days, then new reports submitted against it (a quarter of
+// them re-uploads of a retained photo nearby). Sizes sweep W; the 2-thread runs share one filter.
+//
+//   build/benchmarks/bm_filter --benchmark_filter='BM_FilterSubmit' --benchmark_min_time=2s
+// BM_FilterSubmitPhotos adds the real per-photo work above hashing (ORB geometric check against
+// candidates whose PDQ does not match) on the demo photos; compare with BM_FilterPdqHashPhoto.
+#include <benchmark/benchmark.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+
+#include "saring/core/time.hpp"
+#include "saring/filter/demo.hpp"
+#include "saring/filter/filter.hpp"
+
+namespace {
+
+constexpr std::int64_t kT0 = 1790000000;  // 2026-09-21
+const char* const kCategories[] = {"jalan_rusak", "sampah", "banjir", "pohon_tumbang", "lampu_jalan", "parkir_liar"};
+
+saring::Hash256 random_hash(std::mt19937_64& g) { return saring::Hash256({g(), g(), g(), g()}); }
+
+struct Window {
+  std::unique_ptr<saring::Filter> filter;
+  std::vector<std::pair<saring::Hash256, std::pair<double, double>>> photos;  // hash, place of retained reports
+  std::int64_t end_time = 0;
+  std::uint64_t memory_bytes = 0;  // the filter's own estimate (stats().memory_bytes)
+  double rss_bytes = 0;            // growth of the resident set while the window was built
+};
+
+double rss_bytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (!f) return 0;
+  long pages = 0, resident = 0;
+  const int n = std::fscanf(f, "%ld %ld", &pages, &resident);
+  std::fclose(f);
+  return n == 2 ? static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) : 0.0;
+}
+
+saring::Report make(std::uint64_t n, std::int64_t time, double lat, double lon, std::mt19937_64& g) {
+  saring::Report r;
+  r.id = "r" + std::to_string(n);
+  r.reporter = "u" + std::to_string(g() % 200000);
+  r.time.unix = time;
+  r.time.offset_minutes = 420;
+  r.lat = lat;
+  r.lon = lon;
+  r.category = kCategories[g() % 6];
+  r.text = std::string("laporan ") + r.category + " nomor " + std::to_string(g() % 1000) + " mohon ditindak";
+  return r;
+}
+
+// Windows are built once per size and shared by the benchmarks (and threads) that use them.
+Window& window(std::size_t size, bool geotag = true) {
+  static std::mutex mu;
+  static std::map<std::pair<std::size_t, bool>, Window> windows;
+  std::lock_guard lock(mu);
+  Window& w = windows[{size, geotag}];
+  if (w.filter) return w;
+  saring::FilterOptions o;
+  o.journal.sync = "none";
+  o.geotag.enabled = geotag;
+  o.duplicate.geometric_check = false;  // hashes only: the photos are not on disk
+  const double rss_before = rss_bytes();
+  w.filter = std::make_unique<saring::Filter>(o);
+  std::mt19937_64 g(size);
+  std::uniform_real_distribution<double> lat(-6.37, -6.09), lon(106.69, 106.97);
+  const std::int64_t span = 30 * 86400;
+  for (std::size_t i = 0; i < size; ++i) {
+    const std::int64_t t = kT0 + static_cast<std::int64_t>(i) * span / static_cast<std::int64_t>(size);
+    saring::Report r = make(i, t, lat(g), lon(g), g);
+    const saring::Hash256 h = random_hash(g);
+    saring::ReportFeatures f;
+    f.photos.push_back({"", h, 100});
+    w.filter->submit(r, f);
+    if (i % 64 == 0) w.photos.push_back({h, {r.lat, r.lon}});
+    w.end_time = t;
+  }
+  w.memory_bytes = w.filter->stats().memory_bytes;
+  w.rss_bytes = rss_bytes() - rss_before;
+  return w;
+}
+
+std::atomic<std::uint64_t> next_id{1ull << 40};
+
+void submit_loop(benchmark::State& state, bool geotag) {
+  Window& w = window(static_cast<std::size_t>(state.range(0)), geotag);
+  std::mt19937_64 g(1234 + state.thread_index());
+  std::uniform_real_distribution<double> lat(-6.37, -6.09), lon(106.69, 106.97);
+  // Prepared outside the timed loop: the benchmark measures the filter, not report building.
+  std::vector<std::pair<saring::Report, saring::ReportFeatures>> batch;
+  for (int i = 0; i < 4096; ++i) {
+    saring::Report r;
+    saring::ReportFeatures f;
+    if (i % 4 == 0) {  // a re-upload of a retained photo, 30 m away
+      const auto& [h, place] = w.photos[g() % w.photos.size()];
+      r = make(0, w.end_time, place.first + 0.0003, place.second, g);
+      saring::Hash256 near = h;
+      near.set_bit(3, !near.bit(3));
+      f.photos.push_back({"", near, 100});
+    } else {
+      r = make(0, w.end_time, lat(g), lon(g), g);
+      f.photos.push_back({"", random_hash(g), 100});
+    }
+    batch.emplace_back(std::move(r), std::move(f));
+  }
+  std::size_t k = 0;
+  std::uint64_t duplicates = 0;
+  for (auto _ : state) {
+    auto& [r, f] = batch[k++ % batch.size()];
+    r.id = "n" + std::to_string(next_id.fetch_add(1));
+    const saring::Verdict v = w.filter->submit(r, f);
+    duplicates += v.decision == saring::Decision::kDuplicate;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["duplicates"] = benchmark::Counter(static_cast<double>(duplicates), benchmark::Counter::kAvgThreads);
+  state.counters["window"] = benchmark::Counter(static_cast<double>(state.range(0)), benchmark::Counter::kAvgThreads);
+  state.counters["rss_per_report"] =
+      benchmark::Counter(w.rss_bytes / static_cast<double>(state.range(0)), benchmark::Counter::kAvgThreads);
+  state.counters["bytes_per_report"] =
+      benchmark::Counter(static_cast<double>(w.memory_bytes) / static_cast<double>(state.range(0)), benchmark::Counter::kAvgThreads);
+}
+void BM_FilterSubmit(benchmark::State& state) { submit_loop(state, true); }
+// The same without the geo module's checks: how much of the cost is point-in-polygon and EXIF.
+void BM_FilterSubmitNoGeotag(benchmark::State& state) { submit_loop(state, false); }
+BENCHMARK(BM_FilterSubmitNoGeotag)->Arg(10000)->Arg(100000)->Arg(1000000)->Threads(1)->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FilterSubmit)->Arg(10000)->Arg(100000)->Arg(1000000)->Threads(1)->Threads(2)->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+namespace {
+
+// With photos: the demo reports that carry photos, judged end to end (decode + PDQ + dihedral +
+// EXIF in compute_features, then candidates, ORB geometric check, photo index, geotag, commit),
+// against hashing alone. The filter's cost above hashing is (submit - features) / features.
+std::vector<saring::Report> demo_photo_reports() {
+  std::vector<saring::Report> out;
+  for (auto& r : saring::load_demo_reports(saring::find_demo_dir())) {
+    if (!r.photos.empty()) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void BM_FilterPhotoFeatures(benchmark::State& state) {
+  const auto reports = demo_photo_reports();
+  std::size_t k = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(saring::compute_features(reports[k++ % reports.size()]));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FilterPhotoFeatures)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_FilterSubmitWithPhotos(benchmark::State& state) {
+  const auto reports = demo_photo_reports();
+  saring::FilterOptions o;
+  o.journal.sync = "none";
+  std::unique_ptr<saring::Filter> filter;
+  std::size_t k = 0;
+  for (auto _ : state) {
+    if (k % reports.size() == 0) {  // a fresh filter per pass, so every pass sees the same candidates
+      state.PauseTiming();
+      filter = std::make_unique<saring::Filter>(o);
+      state.ResumeTiming();
+    }
+    benchmark::DoNotOptimize(filter->submit(reports[k++ % reports.size()]));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FilterSubmitWithPhotos)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace

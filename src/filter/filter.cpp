@@ -1,0 +1,309 @@
+#include "saring/filter/filter.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <shared_mutex>
+
+#include "persist.hpp"
+#include "saring/core/error.hpp"
+#include "saring/core/json.hpp"
+#include "saring/geo/exif.hpp"
+#include "saring/hash/pdq.hpp"
+#include "saring/image/image.hpp"
+#include "state.hpp"
+
+namespace saring {
+
+std::string_view feedback_action_name(FeedbackAction a) {
+  switch (a) {
+    case FeedbackAction::kConfirm: return "confirm";
+    case FeedbackAction::kRejectSpam: return "reject_spam";
+    case FeedbackAction::kMarkDuplicate: return "mark_duplicate";
+    case FeedbackAction::kUnmarkDuplicate: return "unmark_duplicate";
+    case FeedbackAction::kFakeLocation: return "fake_location";
+  }
+  return "unknown";
+}
+
+FeedbackAction parse_feedback_action(std::string_view name) {
+  for (auto a : {FeedbackAction::kConfirm, FeedbackAction::kRejectSpam, FeedbackAction::kMarkDuplicate,
+                 FeedbackAction::kUnmarkDuplicate, FeedbackAction::kFakeLocation}) {
+    if (feedback_action_name(a) == name) return a;
+  }
+  throw Error(ErrorCode::kParse, "unknown feedback action '" + std::string(name) +
+                                     "' (expected confirm, reject_spam, mark_duplicate, unmark_duplicate or fake_location)");
+}
+
+ReportFeatures compute_features(const Report& report) {
+  ReportFeatures f;
+  for (const auto& path : report.photos) {
+    PhotoFeatures p;
+    p.path = path;
+    p.quality = 0;
+    // Judging, not parsing: an unreadable or undecodable photo is kept by path only (no hash, no
+    // EXIF) and the verdict still comes.
+    try {
+      const std::vector<std::uint8_t> bytes = read_file_bytes(path, DecodeOptions{}.max_input_bytes);
+      try {
+        p.exif = read_photo_exif(bytes);
+      } catch (const Error&) {
+      }
+      const Image image = decode_image_bytes(bytes, path);
+      const PdqDihedralHashes d = pdq_hash_dihedral(image.view());
+      p.pdq = d.hashes[static_cast<int>(Dihedral::kOriginal)];
+      p.dihedral = d.hashes;
+      p.quality = d.quality;
+    } catch (const Error&) {
+    }
+    f.photos.push_back(std::move(p));
+  }
+  return f;
+}
+
+struct Filter::Impl {
+  FilterOptions options;
+  std::string dir;
+  mutable std::shared_mutex mu;  // guards state and journal appends
+  detail::State state;
+  detail::JournalFile journal;
+  std::uint64_t records_since_snapshot = 0;
+  std::uint64_t reevaluated = 0;
+  mutable detail::OrbCache orb;
+  std::unique_ptr<GeotagChecker> geo;
+  // Group commit: appended_seq is what the journal holds, synced_seq what is on disk.
+  std::mutex sync_mu;
+  std::atomic<std::uint64_t> appended_seq{0};
+  std::uint64_t synced_seq = 0;
+
+  bool persistent() const { return !dir.empty(); }
+
+  void load() {
+    std::uint64_t covered = 0;
+    const std::string snap_path = dir + "/snapshot.bin";
+    detail::JournalContents contents = journal.open(dir);
+    if (detail::file_exists(snap_path)) {
+      auto [seq, payload] = detail::parse_snapshot(detail::read_file_bytes(snap_path), snap_path);
+      state = detail::decode_state(payload, options, snap_path);
+      if (state.seq != seq) throw Error(ErrorCode::kCorrupt, snap_path + ": header and state disagree on the sequence number");
+      covered = seq;
+    }
+    if (contents.base_seq > covered) {
+      throw Error(ErrorCode::kCorrupt, dir + "/journal.log starts after record " + std::to_string(contents.base_seq) +
+                                           " but the snapshot covers only " + std::to_string(covered) + " (missing snapshot?)");
+    }
+    const std::string jpath = dir + "/journal.log";
+    for (std::size_t i = 0; i < contents.records.size(); ++i) {
+      const std::uint64_t seq = contents.base_seq + i + 1;
+      if (seq <= covered) continue;  // the snapshot already has it (crash between snapshot and journal restart)
+      detail::apply_record(state, options, contents.records[i], jpath + " record " + std::to_string(i + 1));
+      ++records_since_snapshot;
+    }
+    appended_seq = state.seq;
+    synced_seq = state.seq;
+  }
+
+  void write_snapshot_locked() {
+    if (!persistent()) return;
+    detail::write_file_atomic(dir, "snapshot.bin", detail::encode_snapshot(state.seq, detail::encode_state(state)));
+    std::lock_guard lock(sync_mu);
+    journal.restart(state.seq);
+    synced_seq = state.seq;
+    records_since_snapshot = 0;
+  }
+
+  // Called with `mu` held exclusively, before the record is applied: a failed write leaves the
+  // state untouched, so memory never holds what the journal lacks.
+  void append_locked(const std::string& payload) {
+    if (!persistent()) return;
+    journal.append(payload);
+    appended_seq = state.seq + 1;
+    ++records_since_snapshot;
+  }
+
+  void after_commit(std::uint64_t my_seq) {
+    if (!persistent() || options.journal.sync != "always") return;
+    std::lock_guard lock(sync_mu);
+    if (synced_seq >= my_seq) return;  // another submitter's fdatasync covered this record
+    const std::uint64_t target = appended_seq.load();
+    journal.sync();
+    synced_seq = target;
+  }
+
+  void maybe_snapshot_locked() {
+    if (persistent() && options.journal.snapshot_every > 0 &&
+        records_since_snapshot >= static_cast<std::uint64_t>(options.journal.snapshot_every)) {
+      write_snapshot_locked();
+    }
+  }
+};
+
+namespace {
+void check_report(const Report& r) {
+  if (r.id.empty()) throw Error(ErrorCode::kInvalidArgument, "report id must not be empty");
+  // Out-of-range coordinates are judged (reject, GEO_INVALID_COORDINATES); NaN cannot be judged.
+  if (!std::isfinite(r.lat) || !std::isfinite(r.lon)) {
+    throw Error(ErrorCode::kInvalidArgument, "report '" + r.id + "' has non-finite coordinates");
+  }
+}
+}  // namespace
+
+Filter::Filter(FilterOptions options, const std::string& state_dir) : impl_(std::make_unique<Impl>()) {
+  options.validate();
+  impl_->options = std::move(options);
+  impl_->geo = std::make_unique<GeotagChecker>(detail::make_geotag_checker(impl_->options));
+  impl_->state.geo_history = detail::make_geo_history(impl_->options);
+  impl_->dir = state_dir;
+  if (impl_->persistent()) impl_->load();
+}
+
+Filter::~Filter() {
+  if (impl_ && impl_->persistent()) {
+    try {
+      std::lock_guard lock(impl_->sync_mu);
+      impl_->journal.sync();
+    } catch (...) {
+      // A destructor must not throw; verdicts returned under sync=always are already durable.
+    }
+  }
+}
+
+Verdict Filter::submit(const Report& report) { return submit(report, compute_features(report)); }
+
+Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
+  check_report(report);
+  Impl& m = *impl_;
+  Verdict verdict;
+  std::uint64_t seen_seq;
+  {
+    std::shared_lock lock(m.mu);
+    if (const auto* held = m.state.find(report.id)) {
+      // Held, but perhaps committed by another thread that has not synced yet: make it durable
+      // before handing the verdict out.
+      Verdict v = parse_verdict_json(held->verdict_json);
+      const std::uint64_t seq = m.state.seq;
+      lock.unlock();
+      m.after_commit(seq);
+      return v;
+    }
+    seen_seq = m.state.seq;
+    verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb);
+  }
+  std::uint64_t my_seq;
+  {
+    std::unique_lock lock(m.mu);
+    if (const auto* held = m.state.find(report.id)) {
+      // A concurrent submit of the same id won; it is committed already (maybe not yet synced).
+      const Verdict v = parse_verdict_json(held->verdict_json);
+      const std::uint64_t seq = m.state.seq;
+      lock.unlock();
+      m.after_commit(seq);
+      return v;
+    }
+    if (m.state.seq != seen_seq) {
+      verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb);
+      ++m.reevaluated;
+    }
+    std::string verdict_json = verdict_to_json(verdict);
+    if (m.persistent()) m.append_locked(detail::encode_submit(report, features, verdict_json));
+    detail::apply_submit(m.state, m.options, report, features, verdict, std::move(verdict_json));
+    my_seq = m.state.seq;
+    m.maybe_snapshot_locked();
+  }
+  m.after_commit(my_seq);
+  return verdict;
+}
+
+Verdict Filter::evaluate(const Report& report, const ReportFeatures& features) const {
+  check_report(report);
+  std::shared_lock lock(impl_->mu);
+  return detail::evaluate(impl_->state, impl_->options, *impl_->geo, report, features, impl_->orb);
+}
+
+std::optional<Verdict> Filter::verdict_of(const std::string& report_id) const {
+  std::shared_lock lock(impl_->mu);
+  if (const auto* held = impl_->state.find(report_id)) return parse_verdict_json(held->verdict_json);
+  return std::nullopt;
+}
+
+void Filter::feedback(const Feedback& f) {
+  Impl& m = *impl_;
+  std::uint64_t my_seq;
+  {
+    std::unique_lock lock(m.mu);
+    // Refuse unknown ids before anything is journaled.
+    if (!m.state.find(f.report_id)) throw Error(ErrorCode::kNotFound, "feedback names unknown report '" + f.report_id + "'");
+    if (f.action == FeedbackAction::kMarkDuplicate) {
+      if (!m.state.find(f.other_id)) throw Error(ErrorCode::kNotFound, "feedback names unknown report '" + f.other_id + "'");
+      if (f.other_id == f.report_id) throw Error(ErrorCode::kInvalidArgument, "a report cannot duplicate itself ('" + f.report_id + "')");
+    }
+    m.append_locked(m.persistent() ? detail::encode_feedback(f) : std::string());
+    detail::apply_feedback(m.state, f);
+    my_seq = m.state.seq;
+    m.maybe_snapshot_locked();
+  }
+  m.after_commit(my_seq);
+}
+
+std::optional<ReporterState> Filter::reporter(const std::string& reporter_id) const {
+  std::shared_lock lock(impl_->mu);
+  const auto it = impl_->state.reporters.find(reporter_id);
+  if (it == impl_->state.reporters.end()) return std::nullopt;
+  return it->second.counts;
+}
+
+std::vector<std::string> Filter::incident_members(const std::string& report_id) const {
+  std::shared_lock lock(impl_->mu);
+  const auto* r = impl_->state.find(report_id);
+  std::vector<std::string> out;
+  if (!r || r->incident.empty()) return out;
+  const auto it = impl_->state.incidents.find(r->incident);
+  if (it == impl_->state.incidents.end()) return out;
+  std::vector<const detail::Retained*> members;
+  for (auto slot : it->second) members.push_back(&impl_->state.at(slot));
+  std::stable_sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->time.unix < b->time.unix; });
+  for (auto* x : members) out.push_back(x->id);
+  return out;
+}
+
+void Filter::sync() {
+  Impl& m = *impl_;
+  if (!m.persistent()) return;
+  std::lock_guard lock(m.sync_mu);
+  const std::uint64_t target = m.appended_seq.load();
+  if (m.synced_seq >= target) return;
+  m.journal.sync();
+  m.synced_seq = target;
+}
+
+void Filter::snapshot() {
+  std::unique_lock lock(impl_->mu);
+  impl_->write_snapshot_locked();
+}
+
+FilterStats Filter::stats() const {
+  std::shared_lock lock(impl_->mu);
+  const auto& s = impl_->state;
+  FilterStats st;
+  st.retained_reports = s.reports.size();
+  st.duplicate_candidates = s.next_slot - s.shrink_slot;
+  st.incidents = s.incidents.size();
+  st.reporters = s.reporters.size();
+  st.photos = s.photos.size();
+  st.journal_records = impl_->records_since_snapshot;
+  st.committed = s.seq;
+  st.reevaluated = impl_->reevaluated;
+  // Containers plus each report's own heap; hash-map nodes counted at their typical size.
+  std::uint64_t bytes = 0;
+  for (const auto& r : s.reports) bytes += r.memory_bytes();
+  bytes += s.by_id.size() * (sizeof(std::string) + 8 + 16) + s.by_id.bucket_count() * 8;
+  for (const auto& [cell, v] : s.grid) bytes += 48 + v.capacity() * 8;
+  bytes += s.photos.memory_bytes();
+  for (const auto& [k, v] : s.incidents) bytes += 64 + k.capacity() + v.capacity() * 8;
+  bytes += s.reporters.size() * (sizeof(detail::ReporterRecord) + 64);
+  st.memory_bytes = bytes;
+  return st;
+}
+
+const FilterOptions& Filter::options() const { return impl_->options; }
+
+}  // namespace saring

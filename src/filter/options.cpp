@@ -1,0 +1,355 @@
+#include "saring/filter/options.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "saring/core/error.hpp"
+#include "saring/core/time.hpp"
+
+namespace saring {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void invalid(const std::string& key, const std::string& what) {
+  throw Error(ErrorCode::kInvalidArgument, "filter option '" + key + "' " + what);
+}
+void check_unit(const std::string& key, double v) {
+  if (!(v >= 0.0 && v <= 1.0)) invalid(key, "must be in [0, 1], got " + std::to_string(v));
+}
+void check_positive(const std::string& key, double v) {
+  if (!(v > 0.0) || !std::isfinite(v)) invalid(key, "must be > 0, got " + std::to_string(v));
+}
+
+const char* const kCategoryKeys[] = {"duplicate_threshold", "review_threshold", "reject_threshold",
+                                     "radius_m", "window_s"};
+
+json to_json(const FilterOptions& o) {
+  json j;
+  j["thresholds"] = {{"duplicate", o.thresholds.duplicate}, {"review", o.thresholds.review},
+                     {"reject", o.thresholds.reject}};
+  const auto& d = o.duplicate;
+  j["duplicate"] = {{"radius_m", d.radius_m},
+                    {"window_s", d.window_s},
+                    {"retention_s", d.retention_s},
+                    {"photo_same_max_distance", d.photo_same_max_distance},
+                    {"geometric_check", d.geometric_check},
+                    {"geometric_min_inliers", d.geometric_min_inliers},
+                    {"geometric_max_side", d.geometric_max_side},
+                    {"geometric_max_features", d.geometric_max_features},
+                    {"text_min_similarity", d.text_min_similarity},
+                    {"related_categories", d.related_categories}};
+  const auto& p = o.photo_reuse;
+  j["photo_reuse"] = {{"retention_s", p.retention_s}, {"max_distance", p.max_distance},
+                      {"distant_m", p.distant_m}, {"long_ago_s", p.long_ago_s}};
+  const auto& g = o.geotag;
+  j["geotag"] = {{"enabled", g.enabled},
+                 {"max_speed_kmh", g.max_speed_kmh},
+                 {"travel_min_distance_m", g.travel_min_distance_m},
+                 {"outside_tolerance_m", g.outside_tolerance_m},
+                 {"weight_outside", g.weight_outside},
+                 {"weight_in_sea", g.weight_in_sea},
+                 {"weight_mock_location", g.weight_mock_location},
+                 {"weight_impossible_travel", g.weight_impossible_travel}};
+  const auto& r = o.reputation;
+  j["reputation"] = {{"min_feedback", r.min_feedback}, {"low", r.low}, {"score", r.score}};
+  j["journal"] = {{"sync", o.journal.sync}, {"snapshot_every", o.journal.snapshot_every}};
+  json cats = json::object();
+  for (const auto& [name, c] : o.categories) {
+    json cj = json::object();
+    if (c.duplicate_threshold) cj["duplicate_threshold"] = *c.duplicate_threshold;
+    if (c.review_threshold) cj["review_threshold"] = *c.review_threshold;
+    if (c.reject_threshold) cj["reject_threshold"] = *c.reject_threshold;
+    if (c.radius_m) cj["radius_m"] = *c.radius_m;
+    if (c.window_s) cj["window_s"] = *c.window_s;
+    cats[name] = cj;
+  }
+  j["categories"] = cats;
+  return j;
+}
+
+// Durations may be written "30d" in a config; the canonical tree holds seconds.
+json normalise_value(const std::string& key, const json& value) {
+  const bool duration = key.size() > 2 && key.compare(key.size() - 2, 2, "_s") == 0;
+  if (duration && value.is_string()) {
+    try {
+      return json(parse_duration_seconds(value.get<std::string>()));
+    } catch (const Error& e) {
+      throw Error(ErrorCode::kParse, "filter option '" + key + "': " + e.what());
+    }
+  }
+  return value;
+}
+
+// Merges `layer` into `base`, refusing keys `base` does not have (categories may be new).
+void merge(json& base, const json& layer, const std::string& path) {
+  if (!layer.is_object()) throw Error(ErrorCode::kParse, "filter option '" + (path.empty() ? "<root>" : path) + "' must be an object");
+  for (auto it = layer.begin(); it != layer.end(); ++it) {
+    const std::string key = path.empty() ? it.key() : path + "." + it.key();
+    if (path == "categories") {
+      if (!base.contains(it.key())) base[it.key()] = json::object();
+      if (!it->is_object()) throw Error(ErrorCode::kParse, "filter option '" + key + "' must be an object");
+      for (auto c = it->begin(); c != it->end(); ++c) {
+        bool known = false;
+        for (const char* k : kCategoryKeys) known = known || c.key() == k;
+        if (!known) throw Error(ErrorCode::kParse, "unknown filter option '" + key + "." + c.key() + "'");
+        base[it.key()][c.key()] = normalise_value(key + "." + c.key(), *c);
+      }
+      continue;
+    }
+    if (!base.contains(it.key())) throw Error(ErrorCode::kParse, "unknown filter option '" + key + "'");
+    json& target = base[it.key()];
+    if (target.is_object() && it.key() != "related_categories") {
+      merge(target, *it, key);
+    } else {
+      target = normalise_value(key, *it);
+    }
+  }
+}
+
+template <typename T>
+T get(const json& j, const std::string& key) {
+  auto wrong = [&](const char* what) {
+    throw Error(ErrorCode::kParse, "filter option '" + key + "' " + what + ", got " + j.dump());
+  };
+  if constexpr (std::is_same_v<T, bool>) {
+    if (!j.is_boolean()) wrong("must be true or false");
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (!j.is_string()) wrong("must be a string");
+  } else if constexpr (std::is_integral_v<T>) {
+    if (!j.is_number_integer()) wrong("must be an integer");
+  } else {
+    if (!j.is_number()) wrong("must be a number");
+  }
+  return j.get<T>();
+}
+
+FilterOptions from_json(const json& j) {
+  FilterOptions o;
+  const auto& t = j.at("thresholds");
+  o.thresholds.duplicate = get<double>(t.at("duplicate"), "thresholds.duplicate");
+  o.thresholds.review = get<double>(t.at("review"), "thresholds.review");
+  o.thresholds.reject = get<double>(t.at("reject"), "thresholds.reject");
+  const auto& d = j.at("duplicate");
+  auto& od = o.duplicate;
+  od.radius_m = get<double>(d.at("radius_m"), "duplicate.radius_m");
+  od.window_s = get<std::int64_t>(d.at("window_s"), "duplicate.window_s");
+  od.retention_s = get<std::int64_t>(d.at("retention_s"), "duplicate.retention_s");
+  od.photo_same_max_distance = get<int>(d.at("photo_same_max_distance"), "duplicate.photo_same_max_distance");
+  od.geometric_check = get<bool>(d.at("geometric_check"), "duplicate.geometric_check");
+  od.geometric_min_inliers = get<int>(d.at("geometric_min_inliers"), "duplicate.geometric_min_inliers");
+  od.geometric_max_side = get<int>(d.at("geometric_max_side"), "duplicate.geometric_max_side");
+  od.geometric_max_features = get<int>(d.at("geometric_max_features"), "duplicate.geometric_max_features");
+  od.text_min_similarity = get<double>(d.at("text_min_similarity"), "duplicate.text_min_similarity");
+  const auto& rc = d.at("related_categories");
+  if (!rc.is_array()) throw Error(ErrorCode::kParse, "filter option 'duplicate.related_categories' must be an array of arrays of strings");
+  od.related_categories.clear();
+  for (const auto& group : rc) {
+    if (!group.is_array()) throw Error(ErrorCode::kParse, "filter option 'duplicate.related_categories' must be an array of arrays of strings");
+    std::vector<std::string> g;
+    for (const auto& c : group) g.push_back(get<std::string>(c, "duplicate.related_categories"));
+    od.related_categories.push_back(std::move(g));
+  }
+  const auto& p = j.at("photo_reuse");
+  o.photo_reuse.retention_s = get<std::int64_t>(p.at("retention_s"), "photo_reuse.retention_s");
+  o.photo_reuse.max_distance = get<int>(p.at("max_distance"), "photo_reuse.max_distance");
+  o.photo_reuse.distant_m = get<double>(p.at("distant_m"), "photo_reuse.distant_m");
+  o.photo_reuse.long_ago_s = get<std::int64_t>(p.at("long_ago_s"), "photo_reuse.long_ago_s");
+  const auto& g = j.at("geotag");
+  o.geotag.enabled = get<bool>(g.at("enabled"), "geotag.enabled");
+  for (auto [key, field] : {std::pair{"max_speed_kmh", &GeotagSettings::max_speed_kmh},
+                            std::pair{"travel_min_distance_m", &GeotagSettings::travel_min_distance_m},
+                            std::pair{"outside_tolerance_m", &GeotagSettings::outside_tolerance_m},
+                            std::pair{"weight_outside", &GeotagSettings::weight_outside},
+                            std::pair{"weight_in_sea", &GeotagSettings::weight_in_sea},
+                            std::pair{"weight_mock_location", &GeotagSettings::weight_mock_location},
+                            std::pair{"weight_impossible_travel", &GeotagSettings::weight_impossible_travel}}) {
+    o.geotag.*field = get<double>(g.at(key), std::string("geotag.") + key);
+  }
+  const auto& r = j.at("reputation");
+  o.reputation.min_feedback = get<int>(r.at("min_feedback"), "reputation.min_feedback");
+  o.reputation.low = get<double>(r.at("low"), "reputation.low");
+  o.reputation.score = get<double>(r.at("score"), "reputation.score");
+  const auto& jo = j.at("journal");
+  o.journal.sync = get<std::string>(jo.at("sync"), "journal.sync");
+  o.journal.snapshot_every = get<std::int64_t>(jo.at("snapshot_every"), "journal.snapshot_every");
+  for (auto it = j.at("categories").begin(); it != j.at("categories").end(); ++it) {
+    const std::string key = "categories." + it.key();
+    CategoryOptions c;
+    const json& cj = *it;
+    if (cj.contains("duplicate_threshold")) c.duplicate_threshold = get<double>(cj["duplicate_threshold"], key + ".duplicate_threshold");
+    if (cj.contains("review_threshold")) c.review_threshold = get<double>(cj["review_threshold"], key + ".review_threshold");
+    if (cj.contains("reject_threshold")) c.reject_threshold = get<double>(cj["reject_threshold"], key + ".reject_threshold");
+    if (cj.contains("radius_m")) c.radius_m = get<double>(cj["radius_m"], key + ".radius_m");
+    if (cj.contains("window_s")) c.window_s = get<std::int64_t>(cj["window_s"], key + ".window_s");
+    o.categories[it.key()] = c;
+  }
+  return o;
+}
+
+json parse_layer(const std::string& text, const std::string& origin) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw Error(ErrorCode::kParse, origin + " is not valid JSON: " + e.what());
+  }
+}
+
+}  // namespace
+
+void DecisionThresholds::validate(const std::string& where) const {
+  check_unit(where + ".duplicate", duplicate);
+  check_unit(where + ".review", review);
+  check_unit(where + ".reject", reject);
+  if (review > reject) invalid(where + ".review", "must not exceed " + where + ".reject");
+}
+
+void DuplicateOptions::validate(const std::string& where) const {
+  check_positive(where + ".radius_m", radius_m);
+  check_positive(where + ".window_s", static_cast<double>(window_s));
+  check_positive(where + ".retention_s", static_cast<double>(retention_s));
+  if (retention_s < window_s) invalid(where + ".retention_s", "must be at least " + where + ".window_s");
+  if (photo_same_max_distance < 0 || photo_same_max_distance > 128) invalid(where + ".photo_same_max_distance", "must be in [0, 128]");
+  if (geometric_min_inliers < 4) invalid(where + ".geometric_min_inliers", "must be at least 4 (a homography needs 4 points)");
+  if (geometric_max_side < 64 || geometric_max_side > 4096) invalid(where + ".geometric_max_side", "must be in [64, 4096]");
+  if (geometric_max_features < 10 || geometric_max_features > 10000) invalid(where + ".geometric_max_features", "must be in [10, 10000]");
+  check_unit(where + ".text_min_similarity", text_min_similarity);
+}
+
+void PhotoReuseOptions::validate(const std::string& where) const {
+  check_positive(where + ".retention_s", static_cast<double>(retention_s));
+  if (max_distance < 0 || max_distance > 128) invalid(where + ".max_distance", "must be in [0, 128]");
+  check_positive(where + ".distant_m", distant_m);
+  check_positive(where + ".long_ago_s", static_cast<double>(long_ago_s));
+}
+
+void GeotagSettings::validate(const std::string& where) const {
+  check_positive(where + ".max_speed_kmh", max_speed_kmh);
+  if (!(travel_min_distance_m >= 0)) invalid(where + ".travel_min_distance_m", "must be >= 0");
+  if (!(outside_tolerance_m >= 0)) invalid(where + ".outside_tolerance_m", "must be >= 0");
+  check_unit(where + ".weight_outside", weight_outside);
+  check_unit(where + ".weight_in_sea", weight_in_sea);
+  check_unit(where + ".weight_mock_location", weight_mock_location);
+  check_unit(where + ".weight_impossible_travel", weight_impossible_travel);
+}
+
+void ReputationOptions::validate(const std::string& where) const {
+  if (min_feedback < 1) invalid(where + ".min_feedback", "must be at least 1");
+  check_unit(where + ".low", low);
+  check_unit(where + ".score", score);
+}
+
+void JournalOptions::validate(const std::string& where) const {
+  if (sync != "always" && sync != "manual" && sync != "none") {
+    invalid(where + ".sync", "must be \"always\", \"manual\" or \"none\", got \"" + sync + "\"");
+  }
+  if (snapshot_every < 0) invalid(where + ".snapshot_every", "must be >= 0");
+}
+
+void FilterOptions::validate() const {
+  thresholds.validate();
+  duplicate.validate();
+  photo_reuse.validate();
+  geotag.validate();
+  reputation.validate();
+  journal.validate();
+  if (photo_reuse.retention_s < duplicate.retention_s) {
+    invalid("photo_reuse.retention_s", "must be at least duplicate.retention_s");
+  }
+  for (const auto& [name, c] : categories) {
+    const std::string w = "categories." + name;
+    thresholds_for(name).validate(w);
+    if (c.radius_m) check_positive(w + ".radius_m", *c.radius_m);
+    if (c.window_s) {
+      check_positive(w + ".window_s", static_cast<double>(*c.window_s));
+      if (*c.window_s > duplicate.retention_s) invalid(w + ".window_s", "must not exceed duplicate.retention_s");
+    }
+  }
+}
+
+DecisionThresholds FilterOptions::thresholds_for(const std::string& category) const {
+  DecisionThresholds t = thresholds;
+  if (auto it = categories.find(category); it != categories.end()) {
+    if (it->second.duplicate_threshold) t.duplicate = *it->second.duplicate_threshold;
+    if (it->second.review_threshold) t.review = *it->second.review_threshold;
+    if (it->second.reject_threshold) t.reject = *it->second.reject_threshold;
+  }
+  return t;
+}
+
+double FilterOptions::radius_for(const std::string& category) const {
+  auto it = categories.find(category);
+  return it != categories.end() && it->second.radius_m ? *it->second.radius_m : duplicate.radius_m;
+}
+
+std::int64_t FilterOptions::window_for(const std::string& category) const {
+  auto it = categories.find(category);
+  return it != categories.end() && it->second.window_s ? *it->second.window_s : duplicate.window_s;
+}
+
+std::string filter_options_to_json(const FilterOptions& options, int indent) {
+  return to_json(options).dump(indent);
+}
+
+FilterOptions parse_filter_options(const std::string& text, const FilterOptions& base) {
+  json tree = to_json(base);
+  merge(tree, parse_layer(text, "filter config"), "");
+  FilterOptions o = from_json(tree);
+  o.validate();
+  return o;
+}
+
+FilterOptions apply_filter_override(const std::string& assignment, const FilterOptions& base) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw Error(ErrorCode::kParse, "filter override '" + assignment + "' must look like key.path=value");
+  }
+  const std::string path = assignment.substr(0, eq);
+  const std::string value_text = assignment.substr(eq + 1);
+  json value;
+  try {
+    value = json::parse(value_text);
+  } catch (const json::parse_error&) {
+    value = value_text;  // a bare word such as sync=manual or window_s=3d
+  }
+  json layer = value;
+  std::string rest = path;
+  std::vector<std::string> parts;
+  for (std::size_t start = 0;;) {
+    const auto dot = rest.find('.', start);
+    parts.push_back(rest.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    if (it->empty()) throw Error(ErrorCode::kParse, "filter override '" + assignment + "' has an empty key part");
+    layer = json{{*it, layer}};
+  }
+  json tree = to_json(base);
+  merge(tree, layer, "");
+  FilterOptions o = from_json(tree);
+  o.validate();
+  return o;
+}
+
+FilterOptions load_filter_options(const std::string& config_file, const std::vector<std::string>& overrides) {
+  FilterOptions o;
+  if (!config_file.empty()) {
+    std::ifstream in(config_file);
+    if (!in) throw Error(ErrorCode::kIo, "cannot open filter config '" + config_file + "'");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    try {
+      o = parse_filter_options(ss.str(), o);
+    } catch (const Error& e) {
+      throw Error(e.code(), config_file + ": " + e.what());
+    }
+  }
+  for (const auto& ov : overrides) o = apply_filter_override(ov, o);
+  o.validate();
+  return o;
+}
+
+}  // namespace saring

@@ -1,0 +1,176 @@
+#include "saring/filter/similarity.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <opencv2/calib3d.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/features2d.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "saring/core/error.hpp"
+#include "saring/image/image.hpp"
+
+namespace saring {
+namespace {
+
+std::uint32_t fnv1a(std::string_view s, std::uint32_t h = 2166136261u) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  return h;
+}
+
+bool word_byte(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> text_shingles(std::string_view text, std::size_t max_shingles) {
+  std::vector<std::string> words;
+  std::string cur;
+  for (unsigned char c : text) {
+    if (word_byte(c)) {
+      cur.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+    } else if (!cur.empty()) {
+      words.push_back(std::move(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) words.push_back(std::move(cur));
+  std::vector<std::uint32_t> out;
+  out.reserve(words.size() * 2);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    out.push_back(fnv1a(words[i]));
+    // A separator byte keeps ("ab","c") apart from ("a","bc").
+    if (i + 1 < words.size()) out.push_back(fnv1a(words[i + 1], fnv1a("\x1f", fnv1a(words[i]))));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (out.size() > max_shingles) out.resize(max_shingles);
+  return out;
+}
+
+double shingle_similarity(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
+  if (a.empty() || b.empty()) return 0.0;
+  std::size_t i = 0, j = 0, common = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] == b[j]) {
+      ++common;
+      ++i;
+      ++j;
+    } else if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+}
+
+void GeometricOptions::validate() const {
+  if (max_side < 64 || max_side > 4096) throw Error(ErrorCode::kInvalidArgument, "GeometricOptions.max_side must be in [64, 4096]");
+  if (max_features < 10) throw Error(ErrorCode::kInvalidArgument, "GeometricOptions.max_features must be >= 10");
+  if (!(ratio > 0 && ratio < 1)) throw Error(ErrorCode::kInvalidArgument, "GeometricOptions.ratio must be in (0, 1)");
+  if (!(ransac_px > 0)) throw Error(ErrorCode::kInvalidArgument, "GeometricOptions.ransac_px must be > 0");
+  if (min_inliers < 4) throw Error(ErrorCode::kInvalidArgument, "GeometricOptions.min_inliers must be >= 4");
+}
+
+struct OrbFeatures::Impl {
+  std::vector<cv::Point2f> points;
+  cv::Mat descriptors;  // CV_8U, one 32-byte row per keypoint
+};
+
+OrbFeatures::OrbFeatures() : impl_(new Impl) {}
+OrbFeatures::~OrbFeatures() { delete impl_; }
+OrbFeatures::OrbFeatures(OrbFeatures&& o) noexcept : impl_(o.impl_) { o.impl_ = new Impl; }
+OrbFeatures& OrbFeatures::operator=(OrbFeatures&& o) noexcept {
+  std::swap(impl_, o.impl_);
+  return *this;
+}
+int OrbFeatures::keypoints() const { return static_cast<int>(impl_->points.size()); }
+std::size_t OrbFeatures::memory_bytes() const {
+  return sizeof(Impl) + impl_->points.size() * sizeof(cv::Point2f) + impl_->descriptors.total();
+}
+
+namespace {
+
+OrbFeatures features_of(const cv::Mat& decoded, const GeometricOptions& options) {
+  options.validate();
+  cv::Mat gray = decoded;
+  const int longest = std::max(gray.cols, gray.rows);
+  if (longest > options.max_side) {
+    const double s = static_cast<double>(options.max_side) / longest;
+    cv::resize(gray, gray, cv::Size(), s, s, cv::INTER_AREA);
+  }
+  OrbFeatures f;
+  auto orb = cv::ORB::create(options.max_features);
+  std::vector<cv::KeyPoint> kps;
+  orb->detectAndCompute(gray, cv::noArray(), kps, f.impl().descriptors);
+  f.impl().points.reserve(kps.size());
+  for (const auto& k : kps) f.impl().points.push_back(k.pt);
+  return f;
+}
+
+}  // namespace
+
+OrbFeatures orb_features_from_bytes(const std::vector<std::uint8_t>& bytes, const GeometricOptions& options) {
+  options.validate();
+  if (bytes.empty()) throw Error(ErrorCode::kDecode, "photo bytes are empty");
+  // The image module's decoder (libjpeg directly, with caps), scaled in the DCT for large JPEGs:
+  // ORB only needs max_side pixels, and a phone photo decoded at 1/4 or 1/8 costs a fraction.
+  DecodeOptions decode;
+  decode.jpeg_auto_min_side = options.max_side / 2;
+  const Image rgb = decode_image_bytes(bytes, "photo", decode);
+  cv::Mat gray;
+  const cv::Mat view(rgb.height(), rgb.width(), CV_8UC3, const_cast<std::uint8_t*>(rgb.data()));
+  cv::cvtColor(view, gray, cv::COLOR_RGB2GRAY);
+  return features_of(gray, options);
+}
+
+OrbFeatures orb_features(const std::string& path, const GeometricOptions& options) {
+  options.validate();
+  std::vector<std::uint8_t> bytes = read_file_bytes(path, DecodeOptions{}.max_input_bytes);
+  try {
+    return orb_features_from_bytes(bytes, options);
+  } catch (const Error& e) {
+    throw Error(e.code(), "photo '" + path + "': " + e.what());
+  }
+}
+
+GeometricMatch geometric_match(const OrbFeatures& a, const OrbFeatures& b, const GeometricOptions& options) {
+  GeometricMatch m;
+  m.keypoints_a = a.keypoints();
+  m.keypoints_b = b.keypoints();
+  if (m.keypoints_a < 4 || m.keypoints_b < 4) return m;
+  cv::BFMatcher matcher(cv::NORM_HAMMING);
+  std::vector<std::vector<cv::DMatch>> knn;
+  matcher.knnMatch(a.impl().descriptors, b.impl().descriptors, knn, 2);
+  std::vector<cv::Point2f> pa, pb;
+  for (const auto& pair : knn) {
+    if (pair.size() == 2 && pair[0].distance < options.ratio * pair[1].distance) {
+      pa.push_back(a.impl().points[pair[0].queryIdx]);
+      pb.push_back(b.impl().points[pair[0].trainIdx]);
+    }
+  }
+  m.good_matches = static_cast<int>(pa.size());
+  if (pa.size() < 4) return m;
+  std::vector<unsigned char> mask;
+  // RANSAC's sampling uses OpenCV's global RNG; seed it so a verdict never depends on the order
+  // in which earlier matches ran (replay after a crash must reproduce verdicts exactly).
+  cv::theRNG().state = 0x5a17ull;
+  const cv::Mat h = cv::findHomography(pa, pb, cv::RANSAC, options.ransac_px, mask, 2000, 0.995);
+  if (h.empty()) return m;
+  m.inliers = static_cast<int>(std::count(mask.begin(), mask.end(), 1));
+  m.same_scene = m.inliers >= options.min_inliers;
+  return m;
+}
+
+GeometricMatch geometric_match(const std::string& path_a, const std::string& path_b, const GeometricOptions& options) {
+  return geometric_match(orb_features(path_a, options), orb_features(path_b, options), options);
+}
+
+}  // namespace saring

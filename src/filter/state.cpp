@@ -1,0 +1,750 @@
+#include "state.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "persist.hpp"
+#include "saring/cluster/geodesic.hpp"
+#include "saring/core/error.hpp"
+#include "saring/core/json.hpp"
+
+namespace saring::detail {
+namespace {
+
+constexpr double kEarthRadiusM = 6371008.8;
+constexpr double kCellDeg = 0.0025;  // ~280 m: a 150 m radius touches at most 3x3 cells
+constexpr double kMetresPerDegLat = 111320.0;
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string describe_gap(std::int64_t seconds) {
+  const std::int64_t s = seconds < 0 ? -seconds : seconds;
+  const char* dir = seconds < 0 ? "later" : "earlier";
+  if (s < 3600) return std::to_string(s / 60) + " min " + dir;
+  if (s < 2 * 86400) return std::to_string(s / 3600) + " h " + dir;
+  return std::to_string(s / 86400) + " days " + dir;
+}
+
+std::string describe_distance(double m) {
+  return m < 1000 ? std::to_string(static_cast<long>(std::lround(m))) + " m" : fmt("%.1f km", m / 1000.0);
+}
+
+bool related(const FilterOptions& o, const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  for (const auto& group : o.duplicate.related_categories) {
+    const bool has_a = std::find(group.begin(), group.end(), a) != group.end();
+    const bool has_b = std::find(group.begin(), group.end(), b) != group.end();
+    if (has_a && has_b) return true;
+  }
+  return false;
+}
+
+void add_reason(std::vector<Reason>& reasons, Reason r) {
+  // One reason per code: keep the strongest.
+  for (auto& existing : reasons) {
+    if (existing.code == r.code) {
+      if (r.score > existing.score) existing = std::move(r);
+      return;
+    }
+  }
+  reasons.push_back(std::move(r));
+}
+
+GeometricOptions geometric_options(const FilterOptions& o) {
+  GeometricOptions g;
+  g.max_side = o.duplicate.geometric_max_side;
+  g.max_features = o.duplicate.geometric_max_features;
+  g.min_inliers = o.duplicate.geometric_min_inliers;
+  return g;
+}
+
+// The earliest report of an incident that a moderator has not rejected; the incident key when
+// every member was rejected or evicted.
+std::string earliest_open(const State& s, const std::string& key) {
+  const auto it = s.incidents.find(key);
+  if (it == s.incidents.end()) return key;
+  const Retained* best = nullptr;
+  for (std::uint64_t slot : it->second) {
+    const Retained& r = s.at(slot);
+    if (r.flags & (kFlagSpam | kFlagFakeLocation)) continue;
+    if (!best || r.time.unix < best->time.unix) best = &r;
+  }
+  return best ? best->id : key;
+}
+
+// Cells stay sorted by slot (commit order), however a slot got there (submit, confirm, reload).
+void grid_add(State& s, const Retained& r, std::uint64_t slot) {
+  auto& v = s.grid[grid_cell(r.lat, r.lon)];
+  v.insert(std::upper_bound(v.begin(), v.end(), slot), slot);
+}
+
+std::string photo_key(std::uint64_t slot, std::size_t k) { return std::to_string(slot) + "/" + std::to_string(k); }
+std::uint64_t slot_of_key(const std::string& key) { return std::stoull(key.substr(0, key.find('/'))); }
+
+void index_photos(State& s, const Retained& r, std::uint64_t slot) {
+  for (std::size_t k = 0; k < r.photos.size(); ++k) {
+    if (r.photos[k].trusted()) s.photos.insert(photo_key(slot, k), r.photos[k].pdq, r.time.unix);
+  }
+}
+
+void grid_remove(State& s, const Retained& r, std::uint64_t slot) {
+  const auto it = s.grid.find(grid_cell(r.lat, r.lon));
+  if (it == s.grid.end()) return;
+  auto& v = it->second;
+  v.erase(std::remove(v.begin(), v.end(), slot), v.end());
+  if (v.empty()) s.grid.erase(it);
+}
+
+void incident_remove(State& s, Retained& r, std::uint64_t slot) {
+  if (r.incident.empty()) return;
+  const auto it = s.incidents.find(r.incident);
+  if (it != s.incidents.end()) {
+    auto& v = it->second;
+    v.erase(std::remove(v.begin(), v.end(), slot), v.end());
+    if (v.empty()) s.incidents.erase(it);
+  }
+  r.incident.clear();
+}
+
+void incident_add(State& s, Retained& r, std::uint64_t slot, const std::string& key) {
+  incident_remove(s, r, slot);
+  auto& v = s.incidents[key];
+  v.insert(std::upper_bound(v.begin(), v.end(), slot), slot);
+  r.incident = key;
+}
+
+void shrink(State& s, std::uint64_t slot) {
+  Retained& r = s.at(slot);
+  if (r.flags & kFlagShrunk) return;
+  grid_remove(s, r, slot);
+  r.flags |= kFlagShrunk;
+  r.shingles = {};
+  for (auto& p : r.photos) p.path = {};
+}
+
+void evict_and_shrink(State& s, const FilterOptions& o) {
+  const std::int64_t keep_from = s.now - o.photo_reuse.retention_s;
+  while (!s.reports.empty() && s.reports.front().time.unix < keep_from) {
+    const std::uint64_t slot = s.first_slot;
+    Retained& r = s.reports.front();
+    grid_remove(s, r, slot);
+    incident_remove(s, r, slot);
+    s.by_id.erase(r.id);
+    for (std::size_t k = 0; k < r.photos.size(); ++k) {
+      if (r.photos[k].trusted()) s.photos.erase(photo_key(slot, k));
+    }
+    s.reports.pop_front();
+    ++s.first_slot;
+  }
+  s.shrink_slot = std::max(s.shrink_slot, s.first_slot);
+  const std::int64_t candidate_from = s.now - o.duplicate.retention_s;
+  while (s.shrink_slot < s.next_slot && s.at(s.shrink_slot).time.unix < candidate_from) shrink(s, s.shrink_slot++);
+}
+
+}  // namespace
+
+std::size_t Retained::memory_bytes() const {
+  auto heap = [](const std::string& str) { return str.capacity() > 15 ? str.capacity() + 1 : 0; };
+  std::size_t n = sizeof(Retained) + heap(id) + heap(reporter) + heap(category) + heap(incident) + heap(verdict_json) +
+                  shingles.capacity() * 4 + photos.capacity() * sizeof(StoredPhoto);
+  for (const auto& p : photos) n += heap(p.path);
+  return n;
+}
+
+Retained* State::find(const std::string& id) {
+  const auto it = by_id.find(id);
+  return it == by_id.end() ? nullptr : &at(it->second);
+}
+const Retained* State::find(const std::string& id) const {
+  const auto it = by_id.find(id);
+  return it == by_id.end() ? nullptr : &at(it->second);
+}
+
+double geodesic_m(double lat1, double lon1, double lat2, double lon2) {
+  // The cluster module's haversine (scikit-learn's formula on the mean-radius sphere), so the
+  // filter's radius means what the clustering tools mean by it.
+  return haversine_m({lat1, lon1}, {lat2, lon2});
+}
+
+GeotagChecker make_geotag_checker(const FilterOptions& o) {
+  saring::GeotagOptions g;
+  g.max_speed_kmh = o.geotag.max_speed_kmh;
+  g.travel_min_distance_m = o.geotag.travel_min_distance_m;
+  g.outside_tolerance_m = o.geotag.outside_tolerance_m;
+  g.weight_outside = o.geotag.weight_outside;
+  g.weight_in_sea = o.geotag.weight_in_sea;
+  g.weight_mock_location = o.geotag.weight_mock_location;
+  g.weight_impossible_travel = o.geotag.weight_impossible_travel;
+  return GeotagChecker(AreaSet::jakarta(), g);
+}
+
+GeoHistory make_geo_history(const FilterOptions& o) {
+  // Never longer than the photo retention: a reload rebuilds the history from retained reports.
+  GeoHistory::Options h;
+  h.shared_window_s = std::min<std::int64_t>(h.shared_window_s, o.photo_reuse.retention_s);
+  h.reporter_ttl_s = std::min<std::int64_t>(h.reporter_ttl_s, o.photo_reuse.retention_s);
+  return GeoHistory(h);
+}
+
+std::uint64_t grid_cell(double lat, double lon) {
+  // Clamped so that any double (a report judged out of range, a damaged file) maps to a cell.
+  lat = std::isnan(lat) ? 0.0 : std::clamp(lat, -90.0, 90.0);
+  lon = std::isnan(lon) ? 0.0 : std::clamp(lon, -180.0, 180.0);
+  const auto y = static_cast<std::int64_t>(std::floor((lat + 90.0) / kCellDeg));
+  const auto x = static_cast<std::int64_t>(std::floor((lon + 180.0) / kCellDeg));
+  return (static_cast<std::uint64_t>(y) << 32) | static_cast<std::uint64_t>(x);
+}
+
+std::shared_ptr<const OrbFeatures> OrbCache::features(const std::string& path, const GeometricOptions& options) {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = features_.find(path); it != features_.end()) return it->second;
+  }
+  std::shared_ptr<const OrbFeatures> f;
+  try {
+    f = std::make_shared<const OrbFeatures>(orb_features(path, options));
+  } catch (const Error&) {
+    f = nullptr;  // unreadable or undecodable: no geometric evidence from this photo
+  }
+  std::lock_guard lock(mu_);
+  if (features_.size() >= max_entries_) features_.clear();
+  features_.emplace(path, f);
+  return f;
+}
+
+int OrbCache::inliers(const std::string& a, const std::string& b, const GeometricOptions& options) {
+  const auto key = a < b ? std::make_pair(a, b) : std::make_pair(b, a);
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = pairs_.find(key); it != pairs_.end()) return it->second;
+  }
+  const auto fa = features(key.first, options);
+  const auto fb = features(key.second, options);
+  const int n = fa && fb ? geometric_match(*fa, *fb, options).inliers : -1;
+  std::lock_guard lock(mu_);
+  if (pairs_.size() >= max_entries_ * 8) pairs_.clear();
+  pairs_.emplace(key, n);
+  return n;
+}
+
+Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& geo, const Report& report,
+                 const ReportFeatures& features, OrbCache& orb) {
+  Verdict v;
+  v.id = report.id;
+  const DecisionThresholds t = o.thresholds_for(report.category);
+  const double radius = o.radius_for(report.category);
+  const std::int64_t window = o.window_for(report.category);
+
+  // --- geotag (geo module): areas, service area, sea, EXIF, mock location, travel ---
+  double geotag = 0.0;
+  if (o.geotag.enabled) {
+    std::vector<PhotoExif> exifs;
+    for (const auto& p : features.photos) {
+      if (p.exif) exifs.push_back(*p.exif);
+    }
+    const GeotagResult g = geo.evaluate(report, exifs, &s.geo_history);
+    v.areas = g.areas;
+    geotag = std::clamp(1.0 - g.plausibility, 0.0, 1.0);
+    for (auto& r : g.reasons()) add_reason(v.reasons, std::move(r));
+  }
+  // Coordinates no device can produce cannot be placed, compared or kept: reject outright.
+  if (!(report.lat >= -90.0 && report.lat <= 90.0 && report.lon >= -180.0 && report.lon <= 180.0)) {
+    if (v.reasons.empty()) {
+      const bool swapped = report.lon >= -90.0 && report.lon <= 90.0 && report.lat >= -180.0 && report.lat <= 180.0;
+      v.reasons.push_back({swapped ? "GEO_SWAPPED_LATLON" : "GEO_INVALID_COORDINATES", "geotag", 1.0,
+                           "coordinates (" + fmt("%.5f", report.lat) + ", " + fmt("%.5f", report.lon) + ") are out of range"});
+    }
+    v.scores.geotag = std::max(geotag, 0.9);
+    v.scores.total = v.scores.geotag;
+    v.decision = Decision::kReject;
+    return v;
+  }
+  const auto shingles = text_shingles(report.text);
+  const GeometricOptions geo_opts = geometric_options(o);
+
+  // --- duplicate candidates: same or related category, within radius and window ---
+  double best_score = 0.0;
+  const Retained* best = nullptr;
+  Reason best_reason;
+  const double dlat = radius / kMetresPerDegLat;
+  const double dlon = radius / (kMetresPerDegLat * std::max(0.01, std::cos(report.lat * M_PI / 180.0)));
+  const auto c0 = grid_cell(report.lat - dlat, report.lon - dlon);
+  const auto c1 = grid_cell(report.lat + dlat, report.lon + dlon);
+  // Cells in a fixed order and each cell in commit order: ties resolve the same way on replay.
+  for (std::uint64_t y = c0 >> 32; y <= c1 >> 32; ++y) {
+   for (std::uint64_t x = c0 & 0xffffffffu; x <= (c1 & 0xffffffffu); ++x) {
+    const auto cell = s.grid.find((y << 32) | x);
+    if (cell == s.grid.end()) continue;
+    for (std::uint64_t slot : cell->second) {
+    const Retained& c = s.at(slot);
+    if (c.flags & (kFlagSpam | kFlagFakeLocation | kFlagShrunk)) continue;
+    const std::int64_t gap = report.time.unix - c.time.unix;
+    if (std::llabs(gap) > window || !related(o, report.category, c.category)) continue;
+    const double d = geodesic_m(report.lat, report.lon, c.lat, c.lon);
+    if (d > radius) continue;
+    const double closeness = (1.0 - 0.3 * d / radius) * (1.0 - 0.2 * static_cast<double>(std::llabs(gap)) / window);
+    if (closeness <= best_score + 1e-12) continue;  // cannot beat the best even with a perfect match
+
+    // Photos: PDQ first (cheap), the geometric check for pairs PDQ does not call the same.
+    double photo = 0.0;
+    int photo_value = 0;  // PDQ distance or ORB inliers, for the reason's detail
+    const bool photos_compared = !features.photos.empty() && !c.photos.empty();
+    for (const auto& p : features.photos) {
+      for (const auto& q : c.photos) {
+        if (p.pdq && q.trusted() && p.quality >= 50) {
+          const int hd = p.pdq->distance(q.pdq);
+          if (hd <= o.duplicate.photo_same_max_distance && (photo < 1.0 || hd < photo_value)) {
+            photo = 1.0;
+            photo_value = hd;
+          }
+        }
+      }
+    }
+    const double sim = shingle_similarity(shingles, c.shingles);
+    const double text = sim >= o.duplicate.text_min_similarity ? 0.55 + 0.45 * sim : 0.0;
+    // The geometric check is the expensive step: only when it could change the outcome.
+    if (photo < 1.0 && o.duplicate.geometric_check && photos_compared &&
+        closeness * 0.9 > best_score + 1e-12) {
+      for (const auto& p : features.photos) {
+        for (const auto& q : c.photos) {
+          if (p.path.empty() || q.path.empty() || photo >= 0.9) continue;
+          const int inl = orb.inliers(p.path, q.path, geo_opts);
+          if (inl >= o.duplicate.geometric_min_inliers) {
+            photo = 0.9;
+            photo_value = inl;
+          }
+        }
+      }
+    }
+    const double base = photos_compared ? 0.3 : 0.45;
+    double evidence = std::max({photo, text, base});
+    // Photos of both that match neither by hash nor geometry speak against one incident.
+    if (photos_compared && photo == 0.0) evidence = std::min(evidence, 0.55);
+    const double score = closeness * evidence;
+    if (score > best_score + 1e-12) {
+      best_score = score;
+      best = &c;
+      const std::string where = c.id + " at " + describe_distance(d) + ", " + describe_gap(gap);
+      if (photo > 0.0 && photo >= text) {
+        best_reason = {photo == 1.0 ? "DUP_SAME_PHOTO" : "DUP_SAME_SCENE", "duplicate", score,
+                       photo == 1.0 ? "same photo as " + where + " (PDQ distance " + std::to_string(photo_value) + ")"
+                                    : "same scene as " + where + " (" + std::to_string(photo_value) + " ORB homography inliers)"};
+      } else if (text > base) {
+        best_reason = {"DUP_SIMILAR_TEXT", "duplicate", score, "text " + fmt("%.0f%%", sim * 100) + " similar to " + where};
+      } else {
+        best_reason = {"DUP_NEARBY_SAME_CATEGORY", "duplicate", score,
+                       (report.category.empty() ? std::string("uncategorised report ") : "same category (" + report.category + ") as ") + where};
+      }
+    }
+    }
+   }
+  }
+  v.scores.duplicate = best_score;
+  if (best) add_reason(v.reasons, best_reason);
+
+  // --- photo reuse over the whole retention window (index module; dihedral when known) ---
+  double reuse = 0.0;
+  for (const auto& p : features.photos) {
+    if (!p.pdq || p.quality < 50) continue;
+    std::vector<std::pair<std::string, int>> matches;
+    if (p.dihedral) {
+      for (auto& m : s.photos.query_dihedral(*p.dihedral, o.photo_reuse.max_distance)) matches.emplace_back(std::move(m.id), m.distance);
+    } else {
+      for (auto& m : s.photos.query(*p.pdq, o.photo_reuse.max_distance)) matches.emplace_back(std::move(m.id), m.distance);
+    }
+    // Judge against the photo's first appearance: a re-upload next to the original is a
+    // duplicate, even when someone else later sent the same photo from far away.
+    const Retained* origin = nullptr;
+    int origin_distance = 0;
+    for (const auto& [key, distance] : matches) {
+      const std::uint64_t slot = slot_of_key(key);
+      const Retained& c = s.at(slot);
+      if (c.id == report.id || c.time.unix > report.time.unix) continue;
+      if (!origin || c.time.unix < origin->time.unix ||
+          (c.time.unix == origin->time.unix && slot < s.by_id.at(origin->id))) {
+        origin = &c;
+        origin_distance = distance;
+      }
+    }
+    if (!origin) continue;
+    const Retained& c = *origin;
+    const double d = geodesic_m(report.lat, report.lon, c.lat, c.lon);
+    const std::int64_t gap = report.time.unix - c.time.unix;
+    const std::string same = "same photo (PDQ distance " + std::to_string(origin_distance) + ") as " + c.id;
+    if (d > o.photo_reuse.distant_m) {
+      add_reason(v.reasons, {"IMG_REUSED_PHOTO_DISTANT", "image", 0.85,
+                             same + ", sent " + describe_distance(d) + " away, " + describe_gap(gap)});
+      reuse = std::max(reuse, 0.85);
+    }
+    if (gap > o.photo_reuse.long_ago_s) {
+      add_reason(v.reasons, {"IMG_REUSED_PHOTO_OLD", "image", 0.6, same + ", " + describe_gap(gap)});
+      reuse = std::max(reuse, 0.6);
+    }
+    if (!report.reporter.empty() && !c.reporter.empty() && report.reporter != c.reporter) {
+      add_reason(v.reasons, {"IMG_REUSED_PHOTO_OTHER_REPORTER", "image", 0.35, same + " from another reporter"});
+      reuse = std::max(reuse, 0.35);
+    }
+  }
+
+  double reputation_risk = 0.0;
+  if (!report.reporter.empty()) {
+    if (const auto it = s.reporters.find(report.reporter); it != s.reporters.end()) {
+      const ReporterRecord& rr = it->second;
+      const auto judged = rr.counts.confirmed + rr.counts.rejected;
+      if (judged >= o.reputation.min_feedback && rr.counts.reputation() < o.reputation.low) {
+        reputation_risk = o.reputation.score;
+        add_reason(v.reasons, {"REPORTER_LOW_REPUTATION", "reporter", o.reputation.score,
+                               std::to_string(rr.counts.rejected) + " of the reporter's " + std::to_string(judged) +
+                                   " judged reports were rejected"});
+      }
+    }
+  }
+  v.scores.geotag = geotag;
+  v.scores.spam = 0.0;
+
+  // --- decide ---
+  const double risk = 1.0 - (1.0 - geotag) * (1.0 - v.scores.spam) * (1.0 - reuse) * (1.0 - reputation_risk);
+  v.scores.total = risk;
+  const bool dup = best && best_score >= t.duplicate;
+  if (risk >= t.reject) {
+    v.decision = Decision::kReject;
+  } else if (risk >= t.review) {
+    v.decision = Decision::kReview;
+  } else if (dup) {
+    v.decision = Decision::kDuplicate;
+  } else {
+    v.decision = Decision::kAccept;
+  }
+  if (v.decision != Decision::kReject) {
+    if (dup) {
+      v.incident = best->incident.empty() ? best->id : best->incident;
+      if (v.decision == Decision::kDuplicate) v.duplicate_of = earliest_open(s, *v.incident);
+    } else {
+      v.incident = report.id;
+    }
+  }
+  std::stable_sort(v.reasons.begin(), v.reasons.end(), [](const Reason& a, const Reason& b) { return a.score > b.score; });
+  return v;
+}
+
+void apply_submit(State& s, const FilterOptions& o, const Report& report, const ReportFeatures& features,
+                  const Verdict& verdict, std::string verdict_json) {
+  if (s.by_id.count(report.id)) {  // a replayed duplicate id: already applied
+    ++s.seq;
+    return;
+  }
+  const std::uint64_t slot = s.next_slot++;
+  s.reports.emplace_back();
+  Retained& r = s.reports.back();
+  r.id = report.id;
+  r.reporter = report.reporter;
+  r.category = report.category;
+  r.time = report.time;
+  r.lat = report.lat;
+  r.lon = report.lon;
+  r.decision = static_cast<std::uint8_t>(verdict.decision);
+  r.verdict_json = verdict_json.empty() ? verdict_to_json(verdict) : std::move(verdict_json);
+  r.shingles = text_shingles(report.text);
+  for (const auto& p : features.photos) {
+    StoredPhoto sp;
+    sp.path = p.path;
+    sp.has_pdq = p.pdq.has_value();
+    if (p.pdq) sp.pdq = *p.pdq;
+    sp.quality = static_cast<std::uint8_t>(std::clamp(p.quality, 0, 100));
+    r.photos.push_back(std::move(sp));
+  }
+  s.by_id.emplace(r.id, slot);
+  if (verdict.decision != Decision::kReject) {
+    grid_add(s, r, slot);
+    if (verdict.incident) incident_add(s, r, slot, *verdict.incident);
+  }
+  index_photos(s, r, slot);
+  if (!report.reporter.empty()) ++s.reporters[report.reporter].counts.reports;
+  // A spoofed place must not become the reference for the reporter's next report.
+  if (verdict.scores.geotag < o.thresholds.review && verdict.decision != Decision::kReject) {
+    r.flags |= kFlagGeoCommitted;
+    s.geo_history.commit(report);
+  }
+  s.now = std::max(s.now, report.time.unix);
+  ++s.seq;
+  evict_and_shrink(s, o);
+}
+
+void apply_feedback(State& s, const Feedback& f) {
+  const auto it = s.by_id.find(f.report_id);
+  if (it == s.by_id.end()) throw Error(ErrorCode::kNotFound, "feedback names unknown report '" + f.report_id + "'");
+  const std::uint64_t slot = it->second;
+  Retained& r = s.at(slot);
+  ReporterRecord* rr = r.reporter.empty() ? nullptr : &s.reporters[r.reporter];
+  const bool was_rejected = r.flags & (kFlagSpam | kFlagFakeLocation);
+  switch (f.action) {
+    case FeedbackAction::kConfirm:
+      if (rr && !(r.flags & kFlagConfirmed)) ++rr->counts.confirmed;
+      if (rr && was_rejected) --rr->counts.rejected;
+      r.flags = static_cast<std::uint8_t>((r.flags & ~(kFlagSpam | kFlagFakeLocation)) | kFlagConfirmed);
+      if (was_rejected && !(r.flags & kFlagShrunk)) {
+        grid_add(s, r, slot);
+        incident_add(s, r, slot, r.id);
+      }
+      break;
+    case FeedbackAction::kRejectSpam:
+    case FeedbackAction::kFakeLocation:
+      if (rr && !was_rejected) ++rr->counts.rejected;
+      if (rr && (r.flags & kFlagConfirmed)) --rr->counts.confirmed;
+      r.flags = static_cast<std::uint8_t>((r.flags & ~kFlagConfirmed) |
+                                          (f.action == FeedbackAction::kRejectSpam ? kFlagSpam : kFlagFakeLocation));
+      incident_remove(s, r, slot);
+      break;
+    case FeedbackAction::kMarkDuplicate: {
+      const Retained* other = s.find(f.other_id);
+      if (!other) throw Error(ErrorCode::kNotFound, "feedback names unknown report '" + f.other_id + "'");
+      if (other == &r) throw Error(ErrorCode::kInvalidArgument, "a report cannot duplicate itself ('" + f.report_id + "')");
+      const std::string key = other->incident.empty() ? other->id : other->incident;
+      if (other->incident.empty()) incident_add(s, s.at(s.by_id.at(f.other_id)), s.by_id.at(f.other_id), key);
+      incident_add(s, r, slot, key);
+      break;
+    }
+    case FeedbackAction::kUnmarkDuplicate:
+      incident_add(s, r, slot, r.id + "~" + std::to_string(s.seq + 1));
+      break;
+  }
+  ++s.seq;
+}
+
+// ---- journal records ----
+namespace {
+constexpr std::uint8_t kRecordSubmit = 1;
+constexpr std::uint8_t kRecordFeedback = 2;
+
+void put_photos(ByteWriter& w, const std::vector<PhotoFeatures>& photos) {
+  w.u32(static_cast<std::uint32_t>(photos.size()));
+  for (const auto& p : photos) {
+    w.str(p.path);
+    w.u8(p.pdq ? 1 : 0);
+    const Hash256::Words words = p.pdq ? p.pdq->words() : Hash256::Words{};
+    w.raw(words.data(), 32);
+    w.u32(static_cast<std::uint32_t>(p.quality));
+  }
+}
+void put_stored(ByteWriter& w, const std::vector<StoredPhoto>& photos) {
+  w.u32(static_cast<std::uint32_t>(photos.size()));
+  for (const auto& p : photos) {
+    w.str(p.path);
+    w.u8(p.has_pdq ? 1 : 0);
+    w.raw(p.pdq.words().data(), 32);
+    w.u32(p.quality);
+  }
+}
+std::vector<PhotoFeatures> get_photos(ByteReader& r) {
+  std::vector<PhotoFeatures> out(r.count(41));
+  for (auto& p : out) {
+    p.path = r.str();
+    const bool has = r.u8() != 0;
+    Hash256::Words words;
+    r.raw(words.data(), 32);
+    if (has) p.pdq = Hash256(words);
+    p.quality = static_cast<int>(std::min<std::uint32_t>(r.u32(), 100));
+  }
+  return out;
+}
+std::vector<StoredPhoto> get_stored(ByteReader& r) {
+  std::vector<StoredPhoto> out(r.count(41));
+  for (auto& p : out) {
+    p.path = r.str();
+    p.has_pdq = r.u8() != 0;
+    Hash256::Words words;
+    r.raw(words.data(), 32);
+    p.pdq = Hash256(words);
+    p.quality = static_cast<std::uint8_t>(std::min<std::uint32_t>(r.u32(), 100));
+  }
+  return out;
+}
+}  // namespace
+
+std::string encode_submit(const Report& report, const ReportFeatures& features, const std::string& verdict_json) {
+  ByteWriter w;
+  w.u8(kRecordSubmit);
+  w.str(report_to_json(report));
+  put_photos(w, features.photos);
+  w.str(verdict_json);
+  return std::move(w.data());
+}
+
+std::string encode_feedback(const Feedback& f) {
+  ByteWriter w;
+  w.u8(kRecordFeedback);
+  w.u8(static_cast<std::uint8_t>(f.action));
+  w.str(f.report_id);
+  w.str(f.other_id);
+  w.str(f.moderator);
+  return std::move(w.data());
+}
+
+void apply_record(State& s, const FilterOptions& o, std::string_view payload, const std::string& what) {
+  ByteReader r(payload, what);
+  const std::uint8_t type = r.u8();
+  if (type == kRecordSubmit) {
+    Report report;
+    ReportFeatures features;
+    Verdict verdict;
+    std::string verdict_json;
+    try {
+      report = parse_report_json(r.str());
+      features.photos = get_photos(r);
+      verdict_json = r.str();
+      verdict = parse_verdict_json(verdict_json);
+    } catch (const Error& e) {
+      if (e.code() == ErrorCode::kCorrupt) throw;
+      throw Error(ErrorCode::kCorrupt, what + ": submit record does not decode: " + e.what());
+    }
+    if (!r.done()) r.fail("trailing bytes after a submit record");
+    if (verdict.id != report.id) r.fail("verdict id does not match report id");
+    // Kept byte for byte: an idempotent replay returns exactly what was returned before.
+    apply_submit(s, o, report, features, verdict, std::move(verdict_json));
+  } else if (type == kRecordFeedback) {
+    Feedback f;
+    const std::uint8_t action = r.u8();
+    if (action > static_cast<std::uint8_t>(FeedbackAction::kFakeLocation)) r.fail("unknown feedback action " + std::to_string(action));
+    f.action = static_cast<FeedbackAction>(action);
+    f.report_id = r.str();
+    f.other_id = r.str();
+    f.moderator = r.str();
+    if (!r.done()) r.fail("trailing bytes after a feedback record");
+    try {
+      apply_feedback(s, f);
+    } catch (const Error& e) {
+      // Feedback on a report evicted by retention since: nothing left to change.
+      if (e.code() != ErrorCode::kNotFound) throw Error(ErrorCode::kCorrupt, what + ": " + e.what());
+      ++s.seq;
+    }
+  } else {
+    r.fail("unknown record type " + std::to_string(type));
+  }
+}
+
+// ---- snapshots ----
+std::string encode_state(const State& s) {
+  ByteWriter w;
+  w.u64(s.seq);
+  w.u64(s.first_slot);
+  w.u64(s.next_slot);
+  w.u64(s.shrink_slot);
+  w.i64(s.now);
+  w.u32(static_cast<std::uint32_t>(s.reports.size()));
+  for (const auto& r : s.reports) {
+    w.str(r.id);
+    w.str(r.reporter);
+    w.str(r.category);
+    w.i64(r.time.unix);
+    w.i64(r.time.offset_minutes);
+    w.f64(r.lat);
+    w.f64(r.lon);
+    w.u8(r.decision);
+    w.u8(r.flags);
+    w.str(r.incident);
+    w.str(r.verdict_json);
+    w.u32(static_cast<std::uint32_t>(r.shingles.size()));
+    for (auto x : r.shingles) w.u32(x);
+    put_stored(w, r.photos);
+  }
+  w.u32(static_cast<std::uint32_t>(s.incidents.size()));
+  for (const auto& [key, members] : s.incidents) {
+    w.str(key);
+    w.u32(static_cast<std::uint32_t>(members.size()));
+    for (auto m : members) w.u64(m);
+  }
+  w.u32(static_cast<std::uint32_t>(s.reporters.size()));
+  // Sorted so equal states give byte-identical snapshots.
+  std::vector<const std::pair<const std::string, ReporterRecord>*> reps;
+  for (const auto& e : s.reporters) reps.push_back(&e);
+  std::sort(reps.begin(), reps.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  for (const auto* e : reps) {
+    const ReporterRecord& rr = e->second;
+    w.str(e->first);
+    w.i64(rr.counts.reports);
+    w.i64(rr.counts.confirmed);
+    w.i64(rr.counts.rejected);
+  }
+  return std::move(w.data());
+}
+
+State decode_state(std::string_view payload, const FilterOptions& options, const std::string& what) {
+  ByteReader r(payload, what);
+  State s;
+  s.geo_history = make_geo_history(options);
+  s.seq = r.u64();
+  s.first_slot = r.u64();
+  s.next_slot = r.u64();
+  s.shrink_slot = r.u64();
+  s.now = r.i64();
+  const std::uint32_t n = r.count(64);
+  if (s.next_slot < s.first_slot || s.next_slot - s.first_slot != n) r.fail("slot range does not match the report count");
+  if (s.shrink_slot < s.first_slot || s.shrink_slot > s.next_slot) r.fail("shrink mark out of range");
+  for (std::uint32_t i = 0; i < n; ++i) {
+    Retained x;
+    x.id = r.str();
+    x.reporter = r.str();
+    x.category = r.str();
+    x.time.unix = r.i64();
+    x.time.offset_minutes = static_cast<int>(r.i64());
+    x.lat = r.f64();
+    x.lon = r.f64();
+    if (!(x.lat >= -90 && x.lat <= 90 && x.lon >= -180 && x.lon <= 180)) r.fail("report coordinates out of range");
+    x.decision = r.u8();
+    if (x.decision > static_cast<std::uint8_t>(Decision::kReject)) r.fail("unknown decision");
+    x.flags = r.u8();
+    x.incident = r.str();
+    x.verdict_json = r.str();
+    const std::uint32_t ns = r.count(4);
+    x.shingles.resize(ns);
+    for (auto& v : x.shingles) v = r.u32();
+    x.photos = get_stored(r);
+    const std::uint64_t slot = s.first_slot + i;
+    if (!s.by_id.emplace(x.id, slot).second) r.fail("report id '" + x.id + "' appears twice");
+    if (!(x.flags & kFlagShrunk) && x.decision != static_cast<std::uint8_t>(Decision::kReject)) {
+      s.grid[grid_cell(x.lat, x.lon)].push_back(slot);  // slots ascend here: cells stay sorted
+    }
+    s.reports.push_back(std::move(x));
+    const Retained& kept = s.reports.back();
+    index_photos(s, kept, slot);
+    if (kept.flags & kFlagGeoCommitted) {
+      // The geotag history is rebuilt by committing the same reports in the same order.
+      Report fix;
+      fix.id = kept.id;
+      fix.reporter = kept.reporter;
+      fix.time = kept.time;
+      fix.lat = kept.lat;
+      fix.lon = kept.lon;
+      s.geo_history.commit(fix);
+    }
+  }
+  const std::uint32_t ni = r.count(12);
+  for (std::uint32_t i = 0; i < ni; ++i) {
+    std::string key = r.str();
+    std::vector<std::uint64_t> members(r.count(8));
+    for (auto& m : members) {
+      m = r.u64();
+      if (m < s.first_slot || m >= s.next_slot) r.fail("incident member out of range");
+      if (s.at(m).incident != key) r.fail("incident '" + key + "' lists a report of another incident");
+    }
+    s.incidents.emplace(std::move(key), std::move(members));
+  }
+  const std::uint32_t nr = r.count(28);
+  for (std::uint32_t i = 0; i < nr; ++i) {
+    std::string id = r.str();
+    ReporterRecord rr;
+    rr.counts.reports = r.i64();
+    rr.counts.confirmed = r.i64();
+    rr.counts.rejected = r.i64();
+    s.reporters.emplace(std::move(id), rr);
+  }
+  if (!r.done()) r.fail("trailing bytes after the state");
+  return s;
+}
+
+}  // namespace saring::detail

@@ -1,0 +1,116 @@
+// The filter's in-memory state and the pure steps on it (private). evaluate() reads, apply_*()
+// writes; the journal replays through the same apply_*() so a restart reproduces the state.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "saring/filter/filter.hpp"
+#include "saring/filter/similarity.hpp"
+#include "saring/geo/geotag.hpp"
+#include "saring/index/hamming_index.hpp"
+
+namespace saring::detail {
+
+enum RetainedFlags : std::uint8_t {
+  kFlagSpam = 1,
+  kFlagFakeLocation = 2,
+  kFlagConfirmed = 4,
+  kFlagShrunk = 8,  // past the duplicate retention: only photo hashes, place, time, verdict kept
+  kFlagGeoCommitted = 16,  // its position went into the geotag history (travel checks)
+};
+
+// What is kept of a photo: its path (for the geometric check) and its PDQ hash.
+struct StoredPhoto {
+  std::string path;
+  Hash256 pdq;
+  bool has_pdq = false;
+  std::uint8_t quality = 0;
+  bool trusted() const { return has_pdq && quality >= 50; }
+};
+
+struct Retained {
+  std::string id;
+  std::string reporter;
+  std::string category;
+  Timestamp time;
+  double lat = 0, lon = 0;
+  std::uint8_t decision = 0;
+  std::uint8_t flags = 0;
+  std::string incident;      // incident key; empty when in none (rejected, spam)
+  std::string verdict_json;  // what submit returned, for idempotent replays
+  std::vector<std::uint32_t> shingles;
+  std::vector<StoredPhoto> photos;
+  std::size_t memory_bytes() const;
+};
+
+struct ReporterRecord {
+  ReporterState counts;
+};
+
+struct State {
+  std::deque<Retained> reports;  // slots first_slot .. next_slot-1, in commit order
+  std::uint64_t first_slot = 0;
+  std::uint64_t next_slot = 0;
+  std::uint64_t shrink_slot = 0;  // slots below this are shrunk
+  std::uint64_t seq = 0;          // journal sequence number of the last applied record
+  std::int64_t now = INT64_MIN;   // latest report time seen (retention is measured from it)
+  std::unordered_map<std::string, std::uint64_t> by_id;
+  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> grid;
+  // PDQ hashes of retained photos, keyed "<slot>/<photo index>" (the index module: MIH + SIMD scan).
+  PdqIndex photos;
+  // Last positions per reporter and reporters per coordinate (the geo module's travel and
+  // shared-coordinate checks). Rebuilt from the retained reports on reload (kFlagGeoCommitted).
+  GeoHistory geo_history;
+  std::map<std::string, std::vector<std::uint64_t>> incidents;
+  std::unordered_map<std::string, ReporterRecord> reporters;
+
+  Retained* find(const std::string& id);
+  const Retained* find(const std::string& id) const;
+  Retained& at(std::uint64_t slot) { return reports[slot - first_slot]; }
+  const Retained& at(std::uint64_t slot) const { return reports[slot - first_slot]; }
+};
+
+// Caches ORB features per photo path and match results per pair (bounded, thread-safe).
+class OrbCache {
+ public:
+  explicit OrbCache(std::size_t max_entries = 512) : max_entries_(max_entries) {}
+  // Inliers of the homography between two photos; -1 when either cannot be read.
+  int inliers(const std::string& a, const std::string& b, const GeometricOptions& options);
+  std::shared_ptr<const OrbFeatures> features(const std::string& path, const GeometricOptions& options);
+
+ private:
+  std::mutex mu_;
+  std::size_t max_entries_;
+  std::unordered_map<std::string, std::shared_ptr<const OrbFeatures>> features_;
+  std::map<std::pair<std::string, std::string>, int> pairs_;
+};
+
+double geodesic_m(double lat1, double lon1, double lat2, double lon2);
+std::uint64_t grid_cell(double lat, double lon);
+
+// The geo module's checker configured from FilterOptions::geotag, over the bundled Jakarta areas.
+GeotagChecker make_geotag_checker(const FilterOptions& options);
+GeoHistory make_geo_history(const FilterOptions& options);
+
+Verdict evaluate(const State& state, const FilterOptions& options, const GeotagChecker& geo, const Report& report,
+                 const ReportFeatures& features, OrbCache& orb);
+// `verdict_json` is verdict_to_json(verdict) when the caller has it already (saves a dump).
+void apply_submit(State& state, const FilterOptions& options, const Report& report,
+                  const ReportFeatures& features, const Verdict& verdict, std::string verdict_json = {});
+void apply_feedback(State& state, const Feedback& feedback);
+
+std::string encode_submit(const Report& report, const ReportFeatures& features, const std::string& verdict_json);
+std::string encode_feedback(const Feedback& feedback);
+// Applies one journal record; throws Error(kCorrupt) when it cannot be decoded.
+void apply_record(State& state, const FilterOptions& options, std::string_view payload, const std::string& what);
+
+std::string encode_state(const State& state);
+State decode_state(std::string_view payload, const FilterOptions& options, const std::string& what);
+
+}  // namespace saring::detail

@@ -1,0 +1,52 @@
+// Helpers shared by the filter tests.
+#pragma once
+
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "saring/core/report.hpp"
+#include "saring/core/time.hpp"
+#include "saring/filter/filter.hpp"
+
+namespace saring::test {
+
+inline Report make_report(const std::string& id, const std::string& time, double lat, double lon,
+                          const std::string& category = "jalan_rusak", const std::string& text = {},
+                          const std::string& reporter = {}) {
+  Report r;
+  r.id = id;
+  r.time = parse_rfc3339(time);
+  r.lat = lat;
+  r.lon = lon;
+  r.category = category;
+  r.text = text;
+  r.reporter = reporter;
+  return r;
+}
+
+inline Hash256 random_hash(std::uint64_t seed) {
+  std::mt19937_64 g(seed);
+  return Hash256(Hash256::Words{g(), g(), g(), g()});
+}
+
+inline Hash256 flip_bits(Hash256 h, int n) {
+  for (int k = 0; k < n; ++k) h.set_bit(k * 7 % 256, !h.bit(k * 7 % 256));
+  return h;
+}
+
+inline ReportFeatures with_pdq(const Hash256& h) {
+  ReportFeatures f;
+  f.photos.push_back({"", h, 100});
+  return f;
+}
+
+// A fresh, empty directory under the test temp dir.
+inline std::string fresh_dir(const std::string& name) {
+  const auto p = std::filesystem::path(::testing::TempDir()) / ("saring_" + name);
+  std::filesystem::remove_all(p);
+  std::filesystem::create_directories(p);
+  return p.string();
+}
+
+}  // namespace saring::test

@@ -1,0 +1,80 @@
+#include "saring/filter/open311.hpp"
+
+#include <gtest/gtest.h>
+
+#include "saring/core/error.hpp"
+
+namespace saring {
+namespace {
+
+// Shaped like Boston 311 / GeoReport v2 output (values written for this test).
+constexpr const char* kArray = R"([
+ {"service_request_id": "101004116", "status": "open", "service_name": "Pothole", "service_code": "jalan_rusak",
+  "description": "Pothole in the right lane", "requested_datetime": "2025-01-03T10:15:00-05:00",
+  "lat": 42.3531, "long": -71.0608, "media_url": "photos/a.jpg"},
+ {"service_request_id": 77, "service_code": "sampah", "requested_datetime": "2025-01-04T08:00:00Z",
+  "lat": "42.36", "long": "-71.05", "media_url": "https://example.org/x.jpg", "account_id": "acc9"}
+])";
+
+TEST(Open311, ReadsArray) {
+  const auto reports = parse_open311(kArray);
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0].id, "101004116");
+  EXPECT_EQ(reports[0].category, "jalan_rusak");
+  EXPECT_EQ(reports[0].text, "Pothole in the right lane");
+  EXPECT_DOUBLE_EQ(reports[0].lat, 42.3531);
+  EXPECT_DOUBLE_EQ(reports[0].lon, -71.0608);
+  EXPECT_EQ(reports[0].time.offset_minutes, -300);
+  EXPECT_EQ(reports[0].photos, std::vector<std::string>{"photos/a.jpg"});
+  EXPECT_NE(reports[0].extra_json.find("\"status\":\"open\""), std::string::npos);
+  EXPECT_EQ(reports[1].id, "77");
+  EXPECT_EQ(reports[1].reporter, "acc9");
+  EXPECT_DOUBLE_EQ(reports[1].lat, 42.36);
+  EXPECT_TRUE(reports[1].photos.empty());  // never downloads
+  EXPECT_NE(reports[1].extra_json.find("https://example.org/x.jpg"), std::string::npos);
+}
+
+TEST(Open311, ReadsJsonLinesAndFileUrls) {
+  const auto reports = parse_open311(
+      "{\"service_request_id\":\"a\",\"lat\":-6.2,\"long\":106.8,\"requested_datetime\":\"2026-01-01T00:00:00+07:00\","
+      "\"media_url\":\"file:///tmp/p.jpg\"}\n\n"
+      "{\"service_request_id\":\"b\",\"lat\":-6.3,\"long\":106.9,\"requested_datetime\":\"2026-01-01T01:00:00+07:00\"}\n");
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0].photos, std::vector<std::string>{"/tmp/p.jpg"});
+  EXPECT_EQ(reports[1].id, "b");
+}
+
+std::string error_of(std::string_view text) {
+  try {
+    parse_open311(text);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kParse);
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Open311, BadInputNamesFieldAndPlace) {
+  EXPECT_NE(error_of(R"({"lat":1,"long":2,"requested_datetime":"2026-01-01T00:00:00Z"})").find("service_request_id"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"service_request_id":"x","long":2,"requested_datetime":"2026-01-01T00:00:00Z"})").find("'lat'"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"service_request_id":"x","lat":"abc","long":2,"requested_datetime":"2026-01-01T00:00:00Z"})")
+                .find("not a number"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"service_request_id":"x","lat":1,"long":2,"requested_datetime":"yesterday"})").find("requested_datetime"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"service_request_id":"x","lat":91,"long":2,"requested_datetime":"2026-01-01T00:00:00Z"})").find("out of range"),
+            std::string::npos);
+  EXPECT_NE(error_of("{\"service_request_id\":\"a\",\"lat\":1,\"long\":2,\"requested_datetime\":\"2026-01-01T00:00:00Z\"}\n{broken")
+                .find("line 2"),
+            std::string::npos);
+  EXPECT_NE(error_of("[{\"service_request_id\":true}]").find("element 0"), std::string::npos);
+  EXPECT_NE(error_of("[1, 2").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(error_of("[\"x\"]").find("JSON object"), std::string::npos);
+}
+
+TEST(Open311, EmptyDocumentIsEmpty) { EXPECT_TRUE(parse_open311(" \n ").empty()); }
+
+}  // namespace
+}  // namespace saring

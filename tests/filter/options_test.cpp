@@ -1,0 +1,104 @@
+#include "saring/filter/options.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "saring/core/error.hpp"
+
+namespace saring {
+namespace {
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(FilterOptions, DefaultsValidateAndRoundTrip) {
+  FilterOptions o;
+  EXPECT_NO_THROW(o.validate());
+  const FilterOptions back = parse_filter_options(filter_options_to_json(o));
+  EXPECT_EQ(filter_options_to_json(back), filter_options_to_json(o));
+}
+
+TEST(FilterOptions, LayerChangesOnlyNamedKeys) {
+  const FilterOptions o = parse_filter_options(R"({"duplicate": {"radius_m": 250, "window_s": "2d"}})");
+  EXPECT_DOUBLE_EQ(o.duplicate.radius_m, 250.0);
+  EXPECT_EQ(o.duplicate.window_s, 2 * 86400);
+  EXPECT_EQ(o.duplicate.retention_s, FilterOptions{}.duplicate.retention_s);
+  EXPECT_DOUBLE_EQ(o.thresholds.duplicate, FilterOptions{}.thresholds.duplicate);
+}
+
+TEST(FilterOptions, UnknownKeyIsNamed) {
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"duplicate": {"radius": 250}})"); }).find("'duplicate.radius'"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"dupilcate": {}})"); }).find("'dupilcate'"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"categories": {"banjir": {"radius": 1}}})"); })
+                .find("'categories.banjir.radius'"),
+            std::string::npos);
+}
+
+TEST(FilterOptions, WrongTypeAndRangeAreNamed) {
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"duplicate": {"radius_m": "far"}})"); }).find("duplicate.radius_m"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"thresholds": {"review": 1.5}})"); }).find("thresholds.review"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"journal": {"sync": "sometimes"}})"); }).find("journal.sync"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"duplicate": {"window_s": "3 weeks"}})"); }).find("duplicate.window_s"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options("{not json"); }).find("not valid JSON"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"thresholds": {"review": 0.95, "reject": 0.9}})"); }).find("thresholds.review"),
+            std::string::npos);
+}
+
+TEST(FilterOptions, OverridesApplyInOrderAndParseValues) {
+  FilterOptions o = load_filter_options({}, {"duplicate.radius_m=100", "journal.sync=manual", "duplicate.window_s=3d",
+                                             "categories.banjir.radius_m=800", "duplicate.geometric_check=false"});
+  EXPECT_DOUBLE_EQ(o.duplicate.radius_m, 100.0);
+  EXPECT_EQ(o.journal.sync, "manual");
+  EXPECT_EQ(o.duplicate.window_s, 3 * 86400);
+  EXPECT_FALSE(o.duplicate.geometric_check);
+  EXPECT_DOUBLE_EQ(o.radius_for("banjir"), 800.0);
+  EXPECT_DOUBLE_EQ(o.radius_for("sampah"), 100.0);
+  EXPECT_THROW(apply_filter_override("duplicate.radius_m", o), Error);
+  EXPECT_THROW(apply_filter_override("duplicate..radius_m=3", o), Error);
+  EXPECT_NE(error_of([&] { apply_filter_override("duplicate.radius_m=-5", o); }).find("duplicate.radius_m"), std::string::npos);
+}
+
+TEST(FilterOptions, FileThenOverrides) {
+  const std::string path = ::testing::TempDir() + "/saring_filter_options.json";
+  {
+    std::ofstream f(path);
+    f << R"({"thresholds": {"duplicate": 0.7}, "categories": {"banjir": {"duplicate_threshold": 0.5, "window_s": "1d"}}})";
+  }
+  const FilterOptions o = load_filter_options(path, {"thresholds.duplicate=0.65"});
+  EXPECT_DOUBLE_EQ(o.thresholds.duplicate, 0.65);
+  EXPECT_DOUBLE_EQ(o.thresholds_for("banjir").duplicate, 0.5);
+  EXPECT_DOUBLE_EQ(o.thresholds_for("sampah").duplicate, 0.65);
+  EXPECT_EQ(o.window_for("banjir"), 86400);
+  std::remove(path.c_str());
+  try {
+    load_filter_options(path);
+    FAIL() << "missing file accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kIo);
+  }
+}
+
+TEST(FilterOptions, CategoryOverrideIsValidated) {
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"categories": {"banjir": {"review_threshold": 2}}})"); })
+                .find("categories.banjir"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"categories": {"banjir": {"window_s": "90d"}}})"); })
+                .find("categories.banjir.window_s"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace saring

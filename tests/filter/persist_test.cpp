@@ -1,0 +1,213 @@
+// Journal and snapshot: reopening restores exactly what was committed; torn tails are dropped,
+// corruption is refused with Error(kCorrupt).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "filter/filter_test_util.hpp"
+#include "filter/persist.hpp"
+#include "saring/core/error.hpp"
+#include "saring/filter/filter.hpp"
+
+namespace saring {
+namespace {
+
+using test::make_report;
+using test::random_hash;
+using test::with_pdq;
+
+// A sequence with duplicates, reuse and feedback, fed to any number of filters.
+struct Script {
+  std::vector<std::pair<Report, ReportFeatures>> reports;
+  Script() {
+    for (int i = 0; i < 40; ++i) {
+      Report r = make_report("r" + std::to_string(i), "2026-10-01T08:00:00+07:00", -6.2 + 0.0005 * (i % 7),
+                             106.8 + 0.0004 * (i % 5), i % 3 ? "sampah" : "banjir",
+                             i % 2 ? "sampah menumpuk di pinggir jalan" : "banjir di jalan raya", "u" + std::to_string(i % 6));
+      r.time.unix += i * 1800;
+      reports.push_back({r, with_pdq(test::flip_bits(random_hash(i % 9), i % 4))});
+    }
+  }
+};
+
+std::string read(const std::string& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+void write(const std::string& p, const std::string& bytes) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+ErrorCode open_error(const std::string& dir) {
+  try {
+    Filter f(FilterOptions{}, dir);
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return ErrorCode::kInternal;
+}
+
+TEST(FilterState, ReopenContinuesExactlyLikeAnUninterruptedFilter) {
+  const Script s;
+  const std::string dir = test::fresh_dir("reopen");
+  FilterOptions o;
+  o.journal.snapshot_every = 7;  // several snapshots and a journal tail
+  Filter reference(FilterOptions{});
+  std::vector<Verdict> expected;
+  for (const auto& [r, f] : s.reports) expected.push_back(reference.submit(r, f));
+  reference.feedback({FeedbackAction::kRejectSpam, "r3"});
+  {
+    Filter f(o, dir);
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(f.submit(s.reports[i].first, s.reports[i].second), expected[i]);
+  }
+  {
+    Filter f(o, dir);
+    EXPECT_EQ(f.stats().committed, 20u);
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(f.verdict_of(s.reports[i].first.id), expected[i]);
+    f.feedback({FeedbackAction::kRejectSpam, "r3"});
+  }
+  Filter f(o, dir);
+  // Replaying the whole input: held ids return their verdicts, the rest continue identically.
+  for (std::size_t i = 0; i < s.reports.size(); ++i) {
+    if (i < 20) {
+      EXPECT_EQ(f.submit(s.reports[i].first, s.reports[i].second), expected[i]) << i;
+    }
+  }
+  Filter ref2(FilterOptions{});
+  for (int i = 0; i < 20; ++i) ref2.submit(s.reports[i].first, s.reports[i].second);
+  ref2.feedback({FeedbackAction::kRejectSpam, "r3"});
+  for (std::size_t i = 20; i < s.reports.size(); ++i) {
+    EXPECT_EQ(f.submit(s.reports[i].first, s.reports[i].second), ref2.submit(s.reports[i].first, s.reports[i].second)) << i;
+  }
+  EXPECT_EQ(f.stats().incidents, ref2.stats().incidents);
+  EXPECT_EQ(f.reporter("u3")->rejected, 1);
+}
+
+TEST(FilterState, TornTailIsDroppedEverythingBeforeKept) {
+  const Script s;
+  const std::string dir = test::fresh_dir("torn");
+  FilterOptions o;
+  o.journal.snapshot_every = 0;
+  {
+    Filter f(o, dir);
+    for (int i = 0; i < 10; ++i) f.submit(s.reports[i].first, s.reports[i].second);
+  }
+  const std::string journal = dir + "/journal.log";
+  const std::string good = read(journal);
+  // Every cut inside the last record loses exactly that record.
+  const std::string ten = good;
+  {
+    Filter f(o, dir);
+    f.submit(s.reports[10].first, s.reports[10].second);
+  }
+  const std::string eleven = read(journal);
+  ASSERT_GT(eleven.size(), ten.size());
+  for (std::size_t cut : {ten.size() + 1, ten.size() + 7, ten.size() + 8, (ten.size() + eleven.size()) / 2, eleven.size() - 1}) {
+    write(journal, eleven.substr(0, cut));
+    Filter f(o, dir);
+    EXPECT_EQ(f.stats().committed, 10u) << "cut at " << cut;
+    EXPECT_TRUE(f.verdict_of("r9"));
+    EXPECT_FALSE(f.verdict_of("r10"));
+  }
+  EXPECT_EQ(read(journal).size(), ten.size());  // truncated to the good prefix
+}
+
+TEST(FilterState, CorruptionIsRefused) {
+  const Script s;
+  const std::string dir = test::fresh_dir("corrupt");
+  FilterOptions o;
+  o.journal.snapshot_every = 0;
+  {
+    Filter f(o, dir);
+    for (int i = 0; i < 5; ++i) f.submit(s.reports[i].first, s.reports[i].second);
+  }
+  const std::string journal = dir + "/journal.log";
+  const std::string good = read(journal);
+  std::string bad = good;
+  bad[good.size() / 2] ^= 0x40;  // inside a complete record
+  write(journal, bad);
+  EXPECT_EQ(open_error(dir), ErrorCode::kCorrupt);
+  bad = good;
+  bad[8] = 9;  // version
+  write(journal, bad);
+  try {
+    Filter f(o, dir);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kCorrupt);
+    EXPECT_NE(std::string(e.what()).find("version"), std::string::npos);
+  }
+  write(journal, "GARBAGE!GARBAGE!GARBAGE!");
+  EXPECT_EQ(open_error(dir), ErrorCode::kCorrupt);
+  write(journal, good);
+  {
+    Filter f(o, dir);
+    f.snapshot();
+  }
+  const std::string snap = read(dir + "/snapshot.bin");
+  write(dir + "/snapshot.bin", snap.substr(0, snap.size() - 3));
+  EXPECT_EQ(open_error(dir), ErrorCode::kCorrupt);
+  std::string flipped = snap;
+  flipped[snap.size() - 10] ^= 1;
+  write(dir + "/snapshot.bin", flipped);
+  EXPECT_EQ(open_error(dir), ErrorCode::kCorrupt);
+  std::string version = snap;
+  version[8] = 2;
+  write(dir + "/snapshot.bin", version);
+  EXPECT_EQ(open_error(dir), ErrorCode::kCorrupt);
+  write(dir + "/snapshot.bin", snap);
+  Filter f(o, dir);
+  EXPECT_EQ(f.stats().committed, 5u);
+}
+
+TEST(FilterState, SecondOpenOfADirectoryIsRefused) {
+  const std::string dir = test::fresh_dir("lock");
+  Filter a(FilterOptions{}, dir);
+  EXPECT_EQ(open_error(dir), ErrorCode::kIo);
+}
+
+TEST(FilterState, EveryPrefixOfAJournalParsesOrIsTorn) {
+  const Script s;
+  const std::string dir = test::fresh_dir("prefix");
+  FilterOptions o;
+  o.journal.snapshot_every = 0;
+  {
+    Filter f(o, dir);
+    for (int i = 0; i < 6; ++i) f.submit(s.reports[i].first, s.reports[i].second);
+    f.feedback({FeedbackAction::kConfirm, "r1"});
+  }
+  const std::string bytes = read(dir + "/journal.log");
+  std::size_t last = 0;
+  for (std::size_t n = 0; n <= bytes.size(); ++n) {
+    const auto c = detail::parse_journal(std::string_view(bytes).substr(0, n), "prefix");
+    EXPECT_GE(c.records.size(), last);
+    last = c.records.size();
+    EXPECT_EQ(c.torn_tail, n != bytes.size() && n != c.valid_bytes) << n;
+  }
+  EXPECT_EQ(last, 7u);
+}
+
+TEST(FilterState, SnapshotAndJournalReplayGiveTheSameState) {
+  const Script s;
+  const std::string a = test::fresh_dir("snapA"), b = test::fresh_dir("snapB");
+  FilterOptions snap_often, never;
+  snap_often.journal.snapshot_every = 3;
+  never.journal.snapshot_every = 0;
+  {
+    Filter fa(snap_often, a), fb(never, b);
+    for (const auto& [r, f] : s.reports) EXPECT_EQ(fa.submit(r, f), fb.submit(r, f));
+  }
+  Filter fa(snap_often, a), fb(never, b);
+  const auto sa = fa.stats(), sb = fb.stats();
+  EXPECT_EQ(sa.committed, sb.committed);
+  EXPECT_EQ(sa.incidents, sb.incidents);
+  EXPECT_EQ(sa.retained_reports, sb.retained_reports);
+  EXPECT_LT(sa.journal_records, 3u);
+  EXPECT_EQ(sb.journal_records, s.reports.size());
+  for (const auto& [r, f] : s.reports) EXPECT_EQ(fa.incident_members(r.id), fb.incident_members(r.id));
+}
+
+}  // namespace
+}  // namespace saring

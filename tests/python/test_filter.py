@@ -1,0 +1,111 @@
+import json
+import subprocess
+import threading
+
+import pytest
+
+import saring
+
+
+def report(rid, time, lat, lon, category="sampah", text="", reporter=""):
+    return saring.Report.from_json(json.dumps({"id": rid, "time": time, "lat": lat, "lon": lon,
+                                               "category": category, "text": text, "reporter": reporter}))
+
+
+def test_duplicate_by_text_and_idempotent():
+    f = saring.Filter(saring.FilterOptions.load(overrides=["journal.sync=none"]))
+    a = f.submit(report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8, text="sampah menumpuk di jalan kemang raya"))
+    assert a.decision == "accept" and a.incident == "a"
+    b = f.submit(report("b", "2026-10-01T09:00:00+07:00", -6.2003, 106.8, text="sampah menumpuk di jalan kemang raya, bau"))
+    assert b.decision == "duplicate" and b.duplicate_of == "a"
+    assert b.reasons[0].code == "DUP_SIMILAR_TEXT"
+    again = f.submit(report("b", "2026-10-09T09:00:00+07:00", 0, 0))
+    assert again.to_json() == b.to_json()
+    assert f.incident_members("b") == ["a", "b"]
+
+
+def test_photo_hash_reuse_and_feedback():
+    f = saring.Filter()
+    h = saring.Hash256.from_hex("f" * 64)
+    feats = saring.ReportFeatures([saring.PhotoFeatures(pdq=h)])
+    f.submit(report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8, reporter="u1"), feats)
+    far = f.submit(report("b", "2026-10-01T12:00:00+07:00", -6.35, 106.9, reporter="u2"), feats)
+    assert far.decision == "review"
+    assert "IMG_REUSED_PHOTO_DISTANT" in [r.code for r in far.reasons]
+    f.feedback("reject_spam", "b")
+    assert f.reporter("u2").rejected == 1
+    with pytest.raises(saring.Error):
+        f.feedback("reject_spam", "nope")
+    with pytest.raises(saring.Error):
+        f.feedback("explode", "a")
+
+
+def test_config_errors_name_the_key():
+    with pytest.raises(saring.Error, match="duplicate.radius"):
+        saring.FilterOptions.from_json('{"duplicate": {"radius": 3}}')
+    o = saring.FilterOptions.load(overrides=["duplicate.radius_m=300"])
+    assert json.loads(o.to_json())["duplicate"]["radius_m"] == 300
+
+
+def test_state_dir_survives_reopen(tmp_path):
+    f = saring.Filter(saring.FilterOptions(), str(tmp_path))
+    v = f.submit(report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8))
+    del f
+    g = saring.Filter(saring.FilterOptions(), str(tmp_path))
+    assert g.verdict_of("a").to_json() == v.to_json()
+    assert g.stats()["committed"] == 1
+
+
+def test_threads_submit_concurrently():
+    f = saring.Filter()
+    def work(t):
+        for k in range(100):
+            f.submit(report(f"t{t}-{k}", "2026-10-01T08:00:00+07:00", -6.2 + 0.001 * k, 106.8 + 0.01 * t))
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert f.stats()["retained_reports"] == 400
+
+
+def test_open311_and_similarity():
+    rs = saring.parse_open311('[{"service_request_id": 5, "lat": "-6.2", "long": 106.8, '
+                              '"requested_datetime": "2026-10-01T08:00:00+07:00", "service_code": "banjir"}]')
+    assert rs[0].id == "5" and rs[0].category == "banjir" and rs[0].lat == -6.2
+    with pytest.raises(saring.Error, match="service_request_id"):
+        saring.parse_open311('[{"lat": 1, "long": 2}]')
+    assert saring.text_similarity("Banjir tinggi", "banjir tinggi") == 1.0
+
+
+def test_geometric_match(data_dir):
+    d = data_dir / "filter"
+    same = saring.geometric_match(str(d / "scene.jpg"), str(d / "scene_crop.jpg"))
+    other = saring.geometric_match(str(d / "scene.jpg"), str(d / "other.jpg"))
+    assert same["same_scene"] and not other["same_scene"]
+    with pytest.raises(OSError):
+        saring.geometric_match(str(d / "missing.jpg"), str(d / "other.jpg"))
+
+
+def test_demo_scores():
+    d = saring.find_demo_dir()
+    f = saring.Filter()
+    verdicts = [f.submit(r) for r in saring.load_demo_reports(d)]
+    s = saring.score_demo(verdicts, d)
+    assert s["total"] == len(verdicts) > 200
+    assert s["duplicate"]["precision"] > 0.9
+
+
+def test_cli_run_open311(cli, tmp_path):
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps([{"service_request_id": "x1", "lat": -6.2, "long": 106.8,
+                                "requested_datetime": "2026-10-01T08:00:00+07:00", "description": "banjir"}]))
+    out = subprocess.run([cli, "run", "--format", "open311", "--state", str(tmp_path / "st"), str(src)],
+                         capture_output=True, text=True, check=True)
+    v = json.loads(out.stdout.splitlines()[0])
+    assert v["id"] == "x1" and v["decision"] == "accept"
+    assert "1 reports" in out.stderr
+    fb = subprocess.run([cli, "feedback", "--state", str(tmp_path / "st"), "confirm", "x1"], capture_output=True, text=True)
+    assert fb.returncode == 0, fb.stderr
+    bad = subprocess.run([cli, "run", "--set", "duplicate.radius=5", str(src)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "duplicate.radius" in bad.stderr

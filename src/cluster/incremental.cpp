@@ -143,6 +143,15 @@ class IncrementalState {
       for (Entry& e : cells[c].entries)
         if (e.slot != s && related(a, e)) f(e.slot, e);
   }
+  // True as soon as some neighbour q of s satisfies pred(q, entry); scanning stops there.
+  template <typename P>
+  bool any_neighbour(std::uint32_t s, P&& pred) {
+    const Slot& a = slots[s];
+    for (std::uint32_t c : cells[a.cell].near)
+      for (Entry& e : cells[c].entries)
+        if (e.slot != s && related(a, e) && pred(e.slot, e)) return true;
+    return false;
+  }
   void neighbours(std::uint32_t s, std::vector<std::uint32_t>& out) {
     out.clear();
     for_each_neighbour(s, [&](std::uint32_t q, Entry&) { out.push_back(q); });
@@ -489,19 +498,17 @@ class IncrementalState {
     for (std::uint32_t x : seeds)
       if (mark_epoch[x] != epoch) tmp.push_back(x);
     if (tmp.size() > budget) return false;
-    for (std::uint32_t m : tmp) {
-      bool touches = false;
-      for_each_neighbour(m, [&](std::uint32_t v, Entry& e) {
-        if (mark_epoch[v] == epoch && e.core) touches = true;
-      });
-      if (!touches) return false;
-    }
+    // Missed seeds sit near the rim of the removed point's neighbourhood; in a dense cluster the
+    // first few points scanned around one already include a marked core.
+    for (std::uint32_t m : tmp)
+      if (!any_neighbour(m, [&](std::uint32_t v, Entry& e) { return e.core && mark_epoch[v] == epoch; }))
+        return false;
     return true;
   }
 
   void split_check(std::int32_t k, const std::vector<std::uint32_t>& seeds, const SpherePoint& centre,
                    std::vector<ClusterEvent>& events) {
-    if (seeds.size() > 12 && seeds_connected_nearby(seeds, centre, 16)) return;
+    if (seeds.size() > 12 && seeds_connected_nearby(seeds, centre, seeds.size())) return;
     std::vector<Group> g(seeds.size());
     for (std::uint32_t i = 0; i < seeds.size(); ++i) g[i].parent = i;
     std::size_t roots = seeds.size();

@@ -74,6 +74,7 @@ class IncrementalState {
     std::int32_t cat;
     std::uint32_t slot;
     std::uint32_t count;
+    std::int32_t cluster;  // copy of Slot::cluster
     bool core;
   };
   struct Cluster {
@@ -132,7 +133,7 @@ class IncrementalState {
   }
   bool related(std::uint32_t a, std::uint32_t b) const {
     const Slot& sb = slots[b];
-    return related(slots[a], Entry{sb.p.x, sb.p.y, sb.p.z, sb.time, sb.cat, b, 0, false});
+    return related(slots[a], Entry{sb.p.x, sb.p.y, sb.p.z, sb.time, sb.cat, b, 0, -1, false});
   }
 
   // f(q, entry of q) for every held point q != s related to s; s must be in the grid.
@@ -142,6 +143,15 @@ class IncrementalState {
     for (std::uint32_t c : cells[a.cell].near)
       for (Entry& e : cells[c].entries)
         if (e.slot != s && related(a, e)) f(e.slot, e);
+  }
+  // True as soon as some neighbour q of s satisfies pred(q, entry); scanning stops there.
+  template <typename P>
+  bool any_neighbour(std::uint32_t s, P&& pred) {
+    const Slot& a = slots[s];
+    for (std::uint32_t c : cells[a.cell].near)
+      for (Entry& e : cells[c].entries)
+        if (e.slot != s && related(a, e) && pred(e.slot, e)) return true;
+    return false;
   }
   void neighbours(std::uint32_t s, std::vector<std::uint32_t>& out) {
     out.clear();
@@ -171,7 +181,7 @@ class IncrementalState {
     a.cell = c;
     auto& entries = cells[c].entries;
     a.cell_pos = static_cast<std::uint32_t>(entries.size());
-    entries.push_back(Entry{a.p.x, a.p.y, a.p.z, a.time, a.cat, s, 1, false});
+    entries.push_back(Entry{a.p.x, a.p.y, a.p.z, a.time, a.cat, s, 1, -1, false});
   }
   void grid_remove(std::uint32_t s) {
     const Slot& a = slots[s];
@@ -206,6 +216,7 @@ class IncrementalState {
   }
   void add_core(std::int32_t k, std::uint32_t s) {
     slots[s].cluster = k;
+    entry(s).cluster = k;
     slots[s].cpos = static_cast<std::uint32_t>(clusters[k].cores.size());
     clusters[k].cores.push_back(s);
   }
@@ -216,6 +227,7 @@ class IncrementalState {
     slots[cores[pos]].cpos = pos;
     cores.pop_back();
     slots[s].cluster = -1;
+    if (slots[s].alive) entry(s).cluster = -1;  // a removed point has left the grid
   }
   // Merges the clusters in ks (distinct, >= 2) and returns the one that remains.
   std::int32_t merge(std::vector<std::int32_t>& ks, std::vector<ClusterEvent>& events) {
@@ -320,20 +332,15 @@ class IncrementalState {
     }
     std::vector<std::int32_t>& ks = ks_;
     for (std::uint32_t c : promoted) {
-      const std::vector<std::uint32_t>* list = &nb;
-      if (c != s) {
-        neighbours(c, tmp);
-        list = &tmp;
-      }
+      // A second scan of the cells beats visiting one Slot per neighbour in dense places.
       ks.clear();
-      for (std::uint32_t u : *list) {
-        const Slot& su = slots[u];
-        if (su.core) {
-          if (su.cluster >= 0 && std::find(ks.begin(), ks.end(), su.cluster) == ks.end()) ks.push_back(su.cluster);
+      for_each_neighbour(c, [&](std::uint32_t u, Entry& e) {
+        if (e.core) {
+          if (e.cluster >= 0 && std::find(ks.begin(), ks.end(), e.cluster) == ks.end()) ks.push_back(e.cluster);
         } else {
           consider_anchor(u, c);
         }
-      }
+      });
       std::int32_t k;
       if (ks.empty()) {
         k = new_cluster();
@@ -363,6 +370,7 @@ class IncrementalState {
       if (e.core && e.count < min_pts) removed.push_back(q);
     });
     grid_remove(s);
+    slots[s].alive = false;  // from here on s has no grid entry
     if (slots[s].core) removed.push_back(s);
     // Neighbour lists of the removed cores, taken before any flag changes matter (lists only).
     if (lists_.size() < removed.size()) lists_.resize(removed.size());
@@ -394,7 +402,6 @@ class IncrementalState {
       for (std::uint32_t b : lists[i])
         if (!slots[b].core && slots[b].anchor == r) reanchor.push_back(b);
     }
-    slots[s].alive = false;
     for (std::int32_t k : affected) {
       if (clusters[k].cores.empty()) {
         events.push_back({ClusterEventKind::kDissolved, clusters[k].incident, {}});
@@ -489,19 +496,17 @@ class IncrementalState {
     for (std::uint32_t x : seeds)
       if (mark_epoch[x] != epoch) tmp.push_back(x);
     if (tmp.size() > budget) return false;
-    for (std::uint32_t m : tmp) {
-      bool touches = false;
-      for_each_neighbour(m, [&](std::uint32_t v, Entry& e) {
-        if (mark_epoch[v] == epoch && e.core) touches = true;
-      });
-      if (!touches) return false;
-    }
+    // Missed seeds sit near the rim of the removed point's neighbourhood; in a dense cluster the
+    // first few points scanned around one already include a marked core.
+    for (std::uint32_t m : tmp)
+      if (!any_neighbour(m, [&](std::uint32_t v, Entry& e) { return e.core && mark_epoch[v] == epoch; }))
+        return false;
     return true;
   }
 
   void split_check(std::int32_t k, const std::vector<std::uint32_t>& seeds, const SpherePoint& centre,
                    std::vector<ClusterEvent>& events) {
-    if (seeds.size() > 12 && seeds_connected_nearby(seeds, centre, 16)) return;
+    if (seeds.size() > 12 && seeds_connected_nearby(seeds, centre, seeds.size())) return;
     std::vector<Group> g(seeds.size());
     for (std::uint32_t i = 0; i < seeds.size(); ++i) g[i].parent = i;
     std::size_t roots = seeds.size();

@@ -18,6 +18,14 @@ namespace {
 
 using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
+// The bundled set is shared by the whole process (and by checkers in other threads): Python gets
+// it read-only.
+AreaSet& writable(AreaSet& s) {
+  if (&s == &AreaSet::jakarta())
+    throw Error(ErrorCode::kInvalidArgument, "AreaSet.jakarta() is read-only; load into saring.AreaSet() instead");
+  return s;
+}
+
 AreaLoadOptions load_options(const std::optional<std::string>& level, bool repair) {
   AreaLoadOptions o;
   if (level) o.level = parse_area_level(*level);
@@ -45,17 +53,17 @@ void register_geo(py::module_& m) {
                   py::arg("name"), "GeoJSON text of a bundled layer: a level name or 'water'.")
       .def("add_geojson",
            [](AreaSet& s, const std::string& text, const std::string& source, std::optional<std::string> level,
-              bool repair) { s.add_geojson(text, source, load_options(level, repair)); },
+              bool repair) { writable(s).add_geojson(text, source, load_options(level, repair)); },
            py::arg("geojson"), py::arg("source") = "<string>", py::arg("level") = py::none(), py::arg("repair") = true)
       .def("add_geojson_file",
            [](AreaSet& s, const std::string& path, std::optional<std::string> level, bool repair) {
-             s.add_geojson_file(path, load_options(level, repair));
+             writable(s).add_geojson_file(path, load_options(level, repair));
            },
            py::arg("path"), py::arg("level") = py::none(), py::arg("repair") = true)
       .def("set_water_geojson",
-           [](AreaSet& s, const std::string& text, const std::string& source) { s.set_water_geojson(text, source); },
+           [](AreaSet& s, const std::string& text, const std::string& source) { writable(s).set_water_geojson(text, source); },
            py::arg("geojson"), py::arg("source") = "<string>")
-      .def("set_water_geojson_file", [](AreaSet& s, const std::string& path) { s.set_water_geojson_file(path); },
+      .def("set_water_geojson_file", [](AreaSet& s, const std::string& path) { writable(s).set_water_geojson_file(path); },
            py::arg("path"))
       .def("size", [](const AreaSet& s, const std::string& level) { return s.size(parse_area_level(level)); },
            py::arg("level"))

@@ -29,6 +29,8 @@ def test_known_places(jakarta):
     assert jakarta.in_water(-6.02, 106.85)
     assert 20000 < jakarta.distance_to_service_area_m(-6.5971, 106.8060) < 30000  # Bogor
     assert jakarta.size("kelurahan") == 267
+    with pytest.raises(ValueError, match="read-only"):
+        jakarta.add_geojson("{}", "x")
 
 
 def test_find_many_matches_find_and_geos(jakarta):

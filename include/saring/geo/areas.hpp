@@ -31,8 +31,9 @@ std::string_view area_level_name(AreaLevel level) noexcept;  // "provinsi", "kab
 AreaLevel parse_area_level(std::string_view name);           // throws Error(kParse) on unknown names
 
 struct AreaLoadOptions {
-  // Invalid polygons (self-intersections, nested shells) are repaired with GEOSMakeValid when
-  // true; when false the load fails with an Error naming the feature and GEOS's reason.
+  // Invalid polygons (self-intersections, nested shells) are repaired with GEOSMakeValid (the
+  // "structure" method, which keeps a shell nested in another as land) when true; when false the
+  // load fails with an Error naming the feature and GEOS's reason.
   bool repair_invalid = true;
   std::size_t max_bytes = std::size_t{64} << 20;       // a larger GeoJSON text is refused
   std::size_t max_features = 100000;

@@ -172,14 +172,15 @@ inline LogitParts logit_parts(const SpamModelData& m, const NormalizedText& t,
   // additions do not wait on each other (the sums are latency-bound otherwise).
   float char_dot[4] = {}, char_norm2[4] = {};
   for_each_feature(t, &rules, m.features, [&](std::uint32_t idx, float v, FeatureKind kind, std::uint32_t, std::uint32_t len) {
-    const std::uint32_t e = packed[idx];
     if (kind == FeatureKind::kWord) {
+      const std::uint32_t e = packed[idx];
       p.word_dot += v * SpamModelData::weight_of(e);
       p.word_norm2 += SpamModelData::idf2_of(e);
     } else if (kind == FeatureKind::kChar) {
+      const std::uint32_t e = packed[idx];
       char_dot[len & 3] += v * SpamModelData::weight_of(e);
       char_norm2[len & 3] += SpamModelData::idf2_of(e);
-    } else {
+    } else {  // rule inputs live after the buckets, in `weights` only
       p.rules += w[idx] * v;
     }
   });

@@ -10,6 +10,8 @@ root=$PWD
 stages=${SARING_TEST_STAGES:-main asan tsan fuzz}
 jobs=${SARING_JOBS:-$(nproc)}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/saring-ccache}
+# Relative paths in the cache key, so a fresh clone elsewhere (as CI makes) still hits the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 
 ./scripts/install-deps.sh

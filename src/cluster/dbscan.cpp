@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "cluster/dbscan_internal.hpp"
 #include "cluster/sphere_grid.hpp"
 #include "saring/core/error.hpp"
 
@@ -39,6 +40,8 @@ void DbscanOptions::validate() const {
 double dbscan_reduced_radius(double eps_m) { return detail::make_radius(eps_m).reduced; }
 
 namespace detail {
+bool dbscan_spatial_grid(const DbscanInput& in, const DbscanOptions& o, std::vector<std::int32_t>& labels);
+
 namespace {
 
 class UnionFind {
@@ -116,7 +119,7 @@ void for_each_neighbour_cell(const Grid& g, std::uint32_t c, F&& f) {
 
 }  // namespace
 
-std::vector<std::int32_t> run_dbscan(const DbscanInput& in, const DbscanOptions& o) {
+std::vector<std::int32_t> run_dbscan(const DbscanInput& in, const DbscanOptions& o, bool force_general) {
   o.validate();
   const std::size_t n = in.lat_deg.size();
   if (in.lon_deg.size() != n)
@@ -137,6 +140,7 @@ std::vector<std::int32_t> run_dbscan(const DbscanInput& in, const DbscanOptions&
                       std::to_string(in.lon_deg[i]) + " (need finite values in [-90, 90] x [-180, 180])");
   std::vector<std::int32_t> labels(n, -1);
   if (n == 0) return labels;
+  if (!o.eps_time_s && !o.same_category && !force_general && dbscan_spatial_grid(in, o, labels)) return labels;
 
   const Radius r = make_radius(o.eps_m);
   Grid g;
@@ -249,7 +253,7 @@ std::vector<std::int32_t> run_dbscan(const DbscanInput& in, const DbscanOptions&
 }  // namespace detail
 
 std::vector<std::int32_t> dbscan(const DbscanInput& input, const DbscanOptions& options) {
-  return detail::run_dbscan(input, options);
+  return detail::run_dbscan(input, options, false);
 }
 
 namespace {
@@ -272,7 +276,7 @@ std::vector<std::int32_t> dbscan_records(std::span<const T> items, const DbscanO
     if (options.same_category)
       cat[i] = codes.emplace(items[i].category, static_cast<std::int32_t>(codes.size())).first->second;
   }
-  return detail::run_dbscan(DbscanInput{lat, lon, time, cat}, options);
+  return detail::run_dbscan(DbscanInput{lat, lon, time, cat}, options, false);
 }
 }  // namespace
 

@@ -56,7 +56,6 @@ class IncrementalState {
     std::int64_t time = 0;
     std::int32_t cat = 0;
     std::uint64_t seq = 0;
-    std::uint32_t count = 0;
     std::int32_t cluster = -1;  // core points only
     std::uint32_t cpos = 0;     // index in the cluster's core list
     std::uint32_t anchor = kNone;
@@ -66,11 +65,16 @@ class IncrementalState {
     bool alive = false;
     bool core = false;
   };
+  // Grid entry: position and filters for the distance test, plus the neighbourhood count and a
+  // copy of the core flag, so that the hot loops over a neighbourhood stay within the cells'
+  // contiguous memory instead of touching one Slot per neighbour.
   struct Entry {
     double x, y, z;
     std::int64_t time;
     std::int32_t cat;
     std::uint32_t slot;
+    std::uint32_t count;
+    bool core;
   };
   struct Cluster {
     std::int64_t incident = -1;
@@ -90,7 +94,13 @@ class IncrementalState {
   std::unordered_map<std::string, std::int32_t> cat_codes;
   std::vector<std::string> cat_names;
 
-  std::vector<std::vector<Entry>> cells;
+  // A cell's points, and the cells (itself included) among its 27 neighbours that exist, linked
+  // when a cell is created so that queries need no hashing. Cells are never deleted.
+  struct Cell {
+    std::vector<Entry> entries;
+    std::vector<std::uint32_t> near;
+  };
+  std::vector<Cell> cells;
   CellMap cell_map;
 
   std::vector<Cluster> clusters;
@@ -105,7 +115,7 @@ class IncrementalState {
   std::size_t stale_order = 0, stale_time = 0;
 
   // Scratch for the split search.
-  std::vector<std::uint32_t> mark_epoch, mark_group;
+  std::vector<std::uint32_t> mark_epoch, mark_group, seed_epoch;
   std::uint32_t epoch = 0;
 
   // ---- neighbourhoods ----------------------------------------------------------------------
@@ -122,41 +132,53 @@ class IncrementalState {
   }
   bool related(std::uint32_t a, std::uint32_t b) const {
     const Slot& sb = slots[b];
-    return related(slots[a], Entry{sb.p.x, sb.p.y, sb.p.z, sb.time, sb.cat, b});
+    return related(slots[a], Entry{sb.p.x, sb.p.y, sb.p.z, sb.time, sb.cat, b, 0, false});
   }
 
-  // f(q) for every held point q != s related to s (s itself need not be in the grid).
+  // f(q, entry of q) for every held point q != s related to s; s must be in the grid.
   template <typename F>
-  void for_each_neighbour(std::uint32_t s, F&& f) const {
+  void for_each_neighbour(std::uint32_t s, F&& f) {
     const Slot& a = slots[s];
-    std::uint64_t keys[27];
-    neighbour_keys(cell_key(a.p, radius.cell), keys);
-    for (std::uint64_t k : keys) {
-      const std::uint32_t c = cell_map.find(k);
-      if (c == CellMap::kMissing) continue;
-      for (const Entry& e : cells[c])
-        if (e.slot != s && related(a, e)) f(e.slot);
-    }
+    for (std::uint32_t c : cells[a.cell].near)
+      for (Entry& e : cells[c].entries)
+        if (e.slot != s && related(a, e)) f(e.slot, e);
   }
-  void neighbours(std::uint32_t s, std::vector<std::uint32_t>& out) const {
+  void neighbours(std::uint32_t s, std::vector<std::uint32_t>& out) {
     out.clear();
-    for_each_neighbour(s, [&](std::uint32_t q) { out.push_back(q); });
+    for_each_neighbour(s, [&](std::uint32_t q, Entry&) { out.push_back(q); });
+  }
+  Entry& entry(std::uint32_t s) { return cells[slots[s].cell].entries[slots[s].cell_pos]; }
+  void set_core(std::uint32_t s, bool core) {
+    slots[s].core = core;
+    entry(s).core = core;
   }
 
   void grid_add(std::uint32_t s) {
     Slot& a = slots[s];
-    const std::uint32_t c = cell_map.insert(cell_key(a.p, radius.cell), static_cast<std::uint32_t>(cells.size()));
-    if (c == cells.size()) cells.emplace_back();
+    const std::uint64_t key = cell_key(a.p, radius.cell);
+    const std::uint32_t c = cell_map.insert(key, static_cast<std::uint32_t>(cells.size()));
+    if (c == cells.size()) {
+      cells.emplace_back();
+      std::uint64_t keys[27];
+      neighbour_keys(key, keys);
+      for (std::uint64_t k : keys) {
+        const std::uint32_t d = cell_map.find(k);
+        if (d == CellMap::kMissing) continue;
+        cells[c].near.push_back(d);
+        if (d != c) cells[d].near.push_back(c);
+      }
+    }
     a.cell = c;
-    a.cell_pos = static_cast<std::uint32_t>(cells[c].size());
-    cells[c].push_back(Entry{a.p.x, a.p.y, a.p.z, a.time, a.cat, s});
+    auto& entries = cells[c].entries;
+    a.cell_pos = static_cast<std::uint32_t>(entries.size());
+    entries.push_back(Entry{a.p.x, a.p.y, a.p.z, a.time, a.cat, s, 1, false});
   }
   void grid_remove(std::uint32_t s) {
     const Slot& a = slots[s];
-    auto& cell = cells[a.cell];
-    cell[a.cell_pos] = cell.back();
-    slots[cell[a.cell_pos].slot].cell_pos = a.cell_pos;
-    cell.pop_back();
+    auto& entries = cells[a.cell].entries;
+    entries[a.cell_pos] = entries.back();
+    slots[entries[a.cell_pos].slot].cell_pos = a.cell_pos;
+    entries.pop_back();
   }
 
   // ---- clusters ----------------------------------------------------------------------------
@@ -227,23 +249,26 @@ class IncrementalState {
   }
   void recompute_anchor(std::uint32_t b) {
     slots[b].anchor = kNone;
-    for_each_neighbour(b, [&](std::uint32_t q) {
-      if (slots[q].core) consider_anchor(b, q);
+    for_each_neighbour(b, [&](std::uint32_t q, Entry& e) {
+      if (e.core) consider_anchor(b, q);
     });
   }
 
   // ---- operations ----------------------------------------------------------------------------
-  std::vector<std::uint32_t> nb, tmp;
+  std::vector<std::uint32_t> nb, tmp, promoted_, removed_nb_, removed_, reanchor_, seeds_;
+  std::vector<std::int32_t> ks_, affected_, of_;
+  std::vector<std::vector<std::uint32_t>> lists_;
 
   std::vector<ClusterEvent> insert(const ClusterPoint& pt) {
     if (!valid_lat_lon(pt.lat, pt.lon))
       throw Error(ErrorCode::kInvalidArgument, "incremental cluster: point '" + pt.id + "' has lat " +
                                                    std::to_string(pt.lat) + ", lon " + std::to_string(pt.lon) +
                                                    " (need finite values in [-90, 90] x [-180, 180])");
-    if (by_id.count(pt.id))
-      throw Error(ErrorCode::kInvalidArgument, "incremental cluster: id '" + pt.id + "' is already held");
     if (slots.size() >= 0xfffffff0u && free_slots.empty())
       throw Error(ErrorCode::kLimitExceeded, "incremental cluster: more than 4e9 points");
+    auto [id_it, fresh_id] = by_id.try_emplace(pt.id, 0u);
+    if (!fresh_id)
+      throw Error(ErrorCode::kInvalidArgument, "incremental cluster: id '" + pt.id + "' is already held");
     std::uint32_t s;
     if (!free_slots.empty()) {
       s = free_slots.back();
@@ -256,7 +281,9 @@ class IncrementalState {
       lon_deg.push_back(0);
       mark_epoch.push_back(0);
       mark_group.push_back(0);
+      seed_epoch.push_back(0);
     }
+    id_it->second = s;
     Slot& a = slots[s];
     a = Slot{};
     a.p = make_sphere_point(pt.lat, pt.lon);
@@ -271,26 +298,27 @@ class IncrementalState {
     a.seq = next_seq++;
     a.alive = true;
     ids[s] = pt.id;
-    by_id.emplace(pt.id, s);
     order.emplace_back(a.seq, s);
     by_time.emplace(a.time, a.seq, s);
 
     std::vector<ClusterEvent> events;
-    neighbours(s, nb);
     grid_add(s);
-    slots[s].count = static_cast<std::uint32_t>(nb.size()) + 1;
-    std::vector<std::uint32_t> promoted;
-    for (std::uint32_t q : nb) {
-      Slot& sq = slots[q];
-      ++sq.count;
-      if (!sq.core && sq.count >= min_pts) promoted.push_back(q);
-    }
-    if (slots[s].count >= min_pts) promoted.push_back(s);
+    std::vector<std::uint32_t>& promoted = promoted_;
+    promoted.clear();
+    nb.clear();
+    for_each_neighbour(s, [&](std::uint32_t q, Entry& e) {
+      nb.push_back(q);
+      ++e.count;
+      if (!e.core && e.count >= min_pts) promoted.push_back(q);
+    });
+    const std::uint32_t own_count = static_cast<std::uint32_t>(nb.size()) + 1;
+    entry(s).count = own_count;
+    if (own_count >= min_pts) promoted.push_back(s);
     for (std::uint32_t c : promoted) {
-      slots[c].core = true;
+      set_core(c, true);
       slots[c].anchor = kNone;
     }
-    std::vector<std::int32_t> ks;
+    std::vector<std::int32_t>& ks = ks_;
     for (std::uint32_t c : promoted) {
       const std::vector<std::uint32_t>* list = &nb;
       if (c != s) {
@@ -325,35 +353,41 @@ class IncrementalState {
 
   std::vector<ClusterEvent> remove_slot(std::uint32_t s) {
     std::vector<ClusterEvent> events;
-    std::vector<std::uint32_t> removed_nb;
-    neighbours(s, removed_nb);
+    std::vector<std::uint32_t>& removed_nb = removed_nb_;
+    std::vector<std::uint32_t>& removed = removed_;  // core points that stop being core (s included)
+    removed.clear();
+    removed_nb.clear();
+    for_each_neighbour(s, [&](std::uint32_t q, Entry& e) {
+      removed_nb.push_back(q);
+      --e.count;
+      if (e.core && e.count < min_pts) removed.push_back(q);
+    });
     grid_remove(s);
-    std::vector<std::uint32_t> removed;  // core points that stop being core (s included)
-    for (std::uint32_t q : removed_nb) {
-      Slot& sq = slots[q];
-      --sq.count;
-      if (sq.core && sq.count < min_pts) removed.push_back(q);
-    }
     if (slots[s].core) removed.push_back(s);
     // Neighbour lists of the removed cores, taken before any flag changes matter (lists only).
-    std::vector<std::vector<std::uint32_t>> lists(removed.size());
+    if (lists_.size() < removed.size()) lists_.resize(removed.size());
+    auto& lists = lists_;
     for (std::size_t i = 0; i < removed.size(); ++i) {
       if (removed[i] == s)
-        lists[i] = removed_nb;
+        lists[i].swap(removed_nb);  // removed_nb is not used after this
       else
         neighbours(removed[i], lists[i]);
     }
-    std::vector<std::int32_t> affected;
-    std::vector<std::int32_t> of(removed.size());
+    std::vector<std::int32_t>& affected = affected_;
+    affected.clear();
+    std::vector<std::int32_t>& of = of_;
+    of.assign(removed.size(), -1);
     for (std::size_t i = 0; i < removed.size(); ++i) {
       const std::uint32_t r = removed[i];
       of[i] = slots[r].cluster;
       if (std::find(affected.begin(), affected.end(), of[i]) == affected.end()) affected.push_back(of[i]);
       drop_core(r);
       slots[r].core = false;
+      if (r != s) entry(r).core = false;  // s has left the grid
     }
     // Points whose anchor went away, and demoted points, need a new anchor (later).
-    std::vector<std::uint32_t> reanchor;
+    std::vector<std::uint32_t>& reanchor = reanchor_;
+    reanchor.clear();
     for (std::size_t i = 0; i < removed.size(); ++i) {
       const std::uint32_t r = removed[i];
       if (r != s) reanchor.push_back(r);
@@ -367,15 +401,22 @@ class IncrementalState {
         free_cluster(k);
         continue;
       }
-      std::vector<std::uint32_t> seeds;
+      std::vector<std::uint32_t>& seeds = seeds_;
+      seeds.clear();
+      const SpherePoint* centre = nullptr;
+      std::size_t lists_used = 0;
       for (std::size_t i = 0; i < removed.size(); ++i) {
         if (of[i] != k) continue;
+        ++lists_used;
+        if (!centre) centre = &slots[removed[i]].p;
         for (std::uint32_t u : lists[i])
           if (slots[u].core && slots[u].alive) seeds.push_back(u);
       }
-      std::sort(seeds.begin(), seeds.end());
-      seeds.erase(std::unique(seeds.begin(), seeds.end()), seeds.end());
-      if (seeds.size() > 1) split_check(k, seeds, events);
+      if (lists_used > 1) {  // one neighbour list holds no repeats
+        std::sort(seeds.begin(), seeds.end());
+        seeds.erase(std::unique(seeds.begin(), seeds.end()), seeds.end());
+      }
+      if (seeds.size() > 1) split_check(k, seeds, *centre, events);
     }
     std::sort(reanchor.begin(), reanchor.end());
     reanchor.erase(std::unique(reanchor.begin(), reanchor.end()), reanchor.end());
@@ -419,7 +460,48 @@ class IncrementalState {
     b.parent = into;
   }
 
-  void split_check(std::int32_t k, const std::vector<std::uint32_t>& seeds, std::vector<ClusterEvent>& events) {
+  // A cheap sufficient test that the seeds are still connected: expand the seed nearest to the
+  // removed point (in a dense cluster its neighbourhood covers almost every seed, since all seeds
+  // lie within eps of the removed point), then check that each seed it missed touches that
+  // neighbourhood. At most `budget` missed seeds are tried; false means "undecided".
+  bool seeds_connected_nearby(const std::vector<std::uint32_t>& seeds, const SpherePoint& centre,
+                              std::size_t budget) {
+    if (++epoch == 0) {
+      std::fill(mark_epoch.begin(), mark_epoch.end(), 0);
+      std::fill(seed_epoch.begin(), seed_epoch.end(), 0);
+      epoch = 1;
+    }
+    std::uint32_t c0 = seeds[0];
+    double best = 1e300;
+    for (std::uint32_t x : seeds) {
+      const SpherePoint& q = slots[x].p;
+      const double d = chord2(centre.x, centre.y, centre.z, q.x, q.y, q.z);
+      if (d < best) {
+        best = d;
+        c0 = x;
+      }
+    }
+    mark_epoch[c0] = epoch;
+    for_each_neighbour(c0, [&](std::uint32_t v, Entry& e) {
+      if (e.core) mark_epoch[v] = epoch;
+    });
+    tmp.clear();
+    for (std::uint32_t x : seeds)
+      if (mark_epoch[x] != epoch) tmp.push_back(x);
+    if (tmp.size() > budget) return false;
+    for (std::uint32_t m : tmp) {
+      bool touches = false;
+      for_each_neighbour(m, [&](std::uint32_t v, Entry& e) {
+        if (mark_epoch[v] == epoch && e.core) touches = true;
+      });
+      if (!touches) return false;
+    }
+    return true;
+  }
+
+  void split_check(std::int32_t k, const std::vector<std::uint32_t>& seeds, const SpherePoint& centre,
+                   std::vector<ClusterEvent>& events) {
+    if (seeds.size() > 12 && seeds_connected_nearby(seeds, centre, 16)) return;
     std::vector<Group> g(seeds.size());
     for (std::uint32_t i = 0; i < seeds.size(); ++i) g[i].parent = i;
     std::size_t roots = seeds.size();
@@ -437,6 +519,7 @@ class IncrementalState {
     if (roots <= 1) return;
     if (++epoch == 0) {
       std::fill(mark_epoch.begin(), mark_epoch.end(), 0);
+      std::fill(seed_epoch.begin(), seed_epoch.end(), 0);
       epoch = 1;
     }
     for (std::uint32_t i = 0; i < seeds.size(); ++i) {
@@ -465,8 +548,8 @@ class IncrementalState {
           continue;
         }
         const std::uint32_t u = g[r0].nodes[g[r0].head++];
-        for_each_neighbour(u, [&](std::uint32_t v) {
-          if (!slots[v].core) return;
+        for_each_neighbour(u, [&](std::uint32_t v, Entry& e) {
+          if (!e.core) return;
           const std::uint32_t me = group_root(g, r0);
           if (mark_epoch[v] != epoch) {
             mark_epoch[v] = epoch;

@@ -168,7 +168,9 @@ ImageInfo probe_image(std::span<const std::uint8_t> b, std::string_view name) {
     info = probe_bmp(b, name);
   } else if (starts_with(b, "II*\0", 4) || starts_with(b, "MM\0*", 4)) {
     info = probe_tiff(b, name);
-  } else if (b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6') {
+  } else if (b.size() >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6' && std::isspace(b[2])) {
+    // As strict as OpenCV's own PNM signature check, so OpenCV never falls back to another
+    // decoder (its GDAL fallback would copy the bytes to a temporary file).
     info = probe_pnm(b, name);
   } else {
     fail(name, "not a recognised image format (JPEG, PNG, WebP, BMP, TIFF or PNM expected)");

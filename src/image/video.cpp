@@ -48,8 +48,9 @@ int sample_video_frames(const std::string& path, const VideoOptions& options,
   }
   cv::VideoCapture cap;
   try {
+    // FFmpeg only: the other backends OpenCV would try (GStreamer, camera drivers) are not for
+    // files, print noise and leak (libusb device lists) when probing a non-video.
     cap.open(path, cv::CAP_FFMPEG);
-    if (!cap.isOpened()) cap.open(path, cv::CAP_ANY);
   } catch (const cv::Exception& e) {
     throw Error(ErrorCode::kDecode, path + ": cannot open as video: " + e.what());
   }

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+#include <sys/mman.h>
 #include <fstream>
 #include <istream>
 #include <ostream>
@@ -45,31 +48,39 @@ constexpr std::array<std::array<double, 25>, 25> kChoose = [] {
   return c;
 }();
 
-// Cost model of one query against one segment, in nanoseconds, fitted to measurements on the
-// development machine (docs/index.md, "Crossover"): a linear scan costs per entry, multi-index
-// hashing per probed key range, per filter byte scanned and per candidate hash verified (a cache
-// miss into the hash array). Only the ratio matters for the choice.
-constexpr double kRangeNs = 12.0;
-constexpr double kFilterByteNs = 0.08;
-constexpr double kCandidateNs = 6.0;
-double linear_ns_per_entry(int words) {
+// Cost model of one query against one segment, in nanoseconds, fitted (non-negative least
+// squares) to BM_IndexQueryMultiIndex / BM_IndexQueryLinear on the development machine (AMD EPYC,
+// AVX-512; docs/index.md, "Crossover"): multi-index hashing costs per probed key range, per filter
+// byte scanned and per candidate verified (a cache miss into the hash array); a linear scan costs
+// per entry, more once the hashes no longer fit in cache. Only the comparison matters.
+constexpr double kRangeNs = 5.0;
+constexpr double kFilterByteNs = 0.7;
+constexpr double kCandidateNs = 8.0;
+double linear_ns_per_entry(int words, std::size_t entries) {
+  double compute = 3.0;  // per 256-bit hash
   switch (active_kernels().level) {
-    case KernelLevel::kAvx512: return words == 4 ? 0.35 : 0.12;
-    case KernelLevel::kAvx2: return words == 4 ? 0.7 : 0.25;
-    case KernelLevel::kPopcnt: return words == 4 ? 1.2 : 0.4;
+    case KernelLevel::kAvx512: compute = 0.27; break;
+    case KernelLevel::kAvx2: compute = 0.6; break;
+    case KernelLevel::kPopcnt: compute = 1.0; break;
     case KernelLevel::kPortable: break;
   }
-  return words == 4 ? 4.0 : 1.2;
+  const std::size_t bytes = entries * 8 * static_cast<std::size_t>(words);
+  const double memory = bytes <= (std::size_t{1} << 20) ? 0.0 : bytes <= (std::size_t{16} << 20) ? 0.45 : 1.1;
+  return std::max(compute, memory) * words / 4.0;
 }
 
 int key_bits_for(std::uint32_t n) {
-  return std::clamp(static_cast<int>(std::bit_width(n)) - 3, 4, 16);
+  return std::clamp(static_cast<int>(std::bit_width(n)) - 6, 4, 16);
 }
 
 // Scratch buffers of one querying thread.
 struct Scratch {
   std::vector<std::uint32_t> positions;
   std::vector<std::uint32_t> cand_slots;
+  std::vector<std::uint32_t> probe_keys;
+  std::vector<std::int8_t> probe_allow;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
+  std::vector<std::uint32_t> passing;
 };
 Scratch& scratch() {
   thread_local Scratch s;
@@ -98,6 +109,34 @@ constexpr std::uint32_t kFormatVersion = 1;
 constexpr std::size_t kHeaderBytes = 8 + 4 + 4 + 8;
 
 }  // namespace
+
+// ----------------------------------------------------------------------------------------------
+// Huge pages
+
+namespace {
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+}
+
+void* huge_allocate(std::size_t bytes) {
+  if (bytes < kHugePage) {
+    void* p = ::operator new(bytes);
+    return p;
+  }
+  const std::size_t rounded = (bytes + kHugePage - 1) & ~(kHugePage - 1);
+  void* p = std::aligned_alloc(kHugePage, rounded);
+  if (!p) throw std::bad_alloc();
+  // Advice only: where transparent huge pages are off this changes nothing.
+  (void)::madvise(p, rounded, MADV_HUGEPAGE);
+  return p;
+}
+
+void huge_deallocate(void* p, std::size_t bytes) noexcept {
+  if (bytes < kHugePage) {
+    ::operator delete(p);
+  } else {
+    std::free(p);
+  }
+}
 
 // ----------------------------------------------------------------------------------------------
 // Storage
@@ -191,7 +230,7 @@ std::size_t Storage<W>::memory_bytes() const {
 // Segments
 
 template <class Hash>
-Segment HammingIndexImpl<Hash>::build_segment(const std::vector<std::uint64_t>& hashes, std::uint32_t begin,
+Segment HammingIndexImpl<Hash>::build_segment(const BigVector<std::uint64_t>& hashes, std::uint32_t begin,
                                               std::uint32_t end) {
   Segment s;
   s.begin = begin;
@@ -260,7 +299,7 @@ bool HammingIndexImpl<Hash>::prefer_multi_index(const Segment& s, const int* t) 
               (kRangeNs + per_key * ((allow < fbits ? kFilterByteNs : 0.0) + pass * kCandidateNs));
     }
   }
-  return cost < n * linear_ns_per_entry(W);
+  return cost < n * linear_ns_per_entry(W, s.size());
 }
 
 template <class Hash>
@@ -292,6 +331,10 @@ void HammingIndexImpl<Hash>::scan_linear(std::uint32_t begin, std::uint32_t end,
 template <class Hash>
 void HammingIndexImpl<Hash>::search_segment(const Segment& s, const std::uint64_t* q, int radius, const int* t,
                                             int variant, std::vector<Hit>& hits) const {
+  // Memory latency dominates (each probed key range, posting and candidate hash is a likely cache
+  // miss), so the work runs in stages over arrays with software prefetch a fixed distance ahead:
+  // keys -> offsets -> filter bytes -> postings -> hashes.
+  constexpr std::size_t kAhead = 16;
   const IndexKernels& k = active_kernels();
   Scratch& sc = scratch();
   const std::uint32_t n = s.size();
@@ -309,40 +352,61 @@ void HammingIndexImpl<Hash>::search_segment(const Segment& s, const std::uint64_
     const std::uint32_t* off = s.offsets.data() + c * (keys + 1);
     const std::uint32_t* post = s.postings.data() + static_cast<std::size_t>(c) * n;
     const std::uint8_t* filt = s.filters.data() + static_cast<std::size_t>(c) * n;
-    sc.cand_slots.clear();
+
+    // Stage 1: every key within t bits of the query's key, with the filter allowance left over.
+    auto& probe_keys = sc.probe_keys;
+    auto& probe_allow = sc.probe_allow;
+    probe_keys.clear();
+    probe_allow.clear();
     const int pmax = std::min(t[c], kb);
     for (int p = 0; p <= pmax; ++p) {
-      const int allow = t[c] - p;
-      // Every kb-bit mask with p bits set, in increasing order (Gosper's hack).
       std::uint32_t mask = p == 0 ? 0 : (1u << p) - 1;
       const std::uint32_t limit = 1u << kb;
-      while (mask < limit) {
-        const std::uint32_t key = qkey ^ mask;
-        const std::uint32_t lo = off[key], hi = off[key + 1];
-        if (lo != hi) {
-          if (allow >= fbits) {
-            for (std::uint32_t j = lo; j < hi; ++j) {
-              __builtin_prefetch(base + std::size_t{post[j]} * W);
-              sc.cand_slots.push_back(post[j]);
-            }
-          } else {
-            if (sc.positions.size() < hi - lo) sc.positions.resize(hi - lo);
-            const std::size_t m = k.filter8(filt + lo, hi - lo, qf, allow, sc.positions.data());
-            for (std::size_t j = 0; j < m; ++j) {
-              const std::uint32_t slot = post[lo + sc.positions[j]];
-              __builtin_prefetch(base + std::size_t{slot} * W);
-              sc.cand_slots.push_back(slot);
-            }
-          }
-        }
+      while (mask < limit) {  // every kb-bit mask with p bits set (Gosper's hack)
+        probe_keys.push_back(qkey ^ mask);
+        probe_allow.push_back(static_cast<std::int8_t>(std::min(t[c] - p, 8)));
         if (mask == 0) break;
         const std::uint32_t low = mask & (~mask + 1);
         const std::uint32_t ripple = mask + low;
         mask = (((ripple ^ mask) >> 2) / low) | ripple;
       }
     }
-    // Verify; report a hit only from the first chunk within its threshold (no duplicates).
-    for (const std::uint32_t slot : sc.cand_slots) {
+    const std::size_t probes = probe_keys.size();
+    // Stage 2: key -> posting range [lo, hi), prefetching offsets ahead.
+    auto& ranges = sc.ranges;
+    ranges.resize(probes);
+    for (std::size_t j = 0; j < probes; ++j) {
+      if (j + kAhead < probes) __builtin_prefetch(off + probe_keys[j + kAhead]);
+      ranges[j] = {off[probe_keys[j]], off[probe_keys[j] + 1]};
+    }
+    // Stage 3: filter bytes -> indices of passing postings, prefetching ranges ahead.
+    auto& passing = sc.passing;
+    passing.clear();
+    for (std::size_t j = 0; j < probes; ++j) {
+      if (j + kAhead / 2 < probes) {
+        const auto [plo, phi] = ranges[j + kAhead / 2];
+        for (std::uint32_t x = plo; x < phi; x += 64) __builtin_prefetch(filt + x);
+      }
+      const auto [lo, hi] = ranges[j];
+      if (lo == hi) continue;
+      if (probe_allow[j] >= fbits) {
+        for (std::uint32_t x = lo; x < hi; ++x) passing.push_back(x);
+      } else {
+        if (sc.positions.size() < hi - lo) sc.positions.resize(hi - lo);
+        const std::size_t m = k.filter8(filt + lo, hi - lo, qf, probe_allow[j], sc.positions.data());
+        for (std::size_t x = 0; x < m; ++x) passing.push_back(lo + sc.positions[x]);
+      }
+    }
+    // Stage 4: postings -> candidate slots, prefetching postings and then the hashes.
+    auto& cands = sc.cand_slots;
+    cands.resize(passing.size());
+    for (std::size_t j = 0; j < passing.size(); ++j) {
+      if (j + kAhead < passing.size()) __builtin_prefetch(post + passing[j + kAhead]);
+      cands[j] = post[passing[j]];
+      __builtin_prefetch(base + std::size_t{cands[j]} * W);
+    }
+    // Stage 5: verify; report a hit only from the first chunk within its threshold (no duplicates).
+    for (const std::uint32_t slot : cands) {
       const std::uint64_t* e = base + std::size_t{slot} * W;
       const int d = W == 4 ? k.distance256(e, q) : k.distance64(e[0], q[0]);
       if (d > radius || store_.id_ref[slot] == kDead) continue;

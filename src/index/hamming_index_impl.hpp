@@ -32,6 +32,26 @@
 
 namespace saring::detail {
 
+// Allocator for the big arrays (hashes, postings, filter bytes): blocks of 2 MiB or more are
+// 2 MiB-aligned and marked MADV_HUGEPAGE. Queries touch these arrays at random, and with 4 KiB
+// pages nearly every access at 10 million entries also missed the TLB.
+void* huge_allocate(std::size_t bytes);
+void huge_deallocate(void* p, std::size_t bytes) noexcept;
+
+template <class T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) { return static_cast<T*>(huge_allocate(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t n) noexcept { huge_deallocate(p, n * sizeof(T)); }
+  template <class U>
+  bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
+};
+template <class T>
+using BigVector = std::vector<T, HugePageAllocator<T>>;
+
 struct Chunk {
   int start;  // first bit (in words() order: word start/64, bit start%64)
   int width;  // <= 24
@@ -74,9 +94,9 @@ inline std::uint32_t extract_chunk(const std::uint64_t* w, Chunk c) {
 struct Segment {
   std::uint32_t begin = 0, end = 0;  // slot range
   int key_bits = 0;
-  std::vector<std::uint32_t> offsets;   // chunks x (2^key_bits + 1)
-  std::vector<std::uint32_t> postings;  // chunks x size: slots sorted by chunk key
-  std::vector<std::uint8_t> filters;    // chunks x size: the chunk bits just below the key
+  BigVector<std::uint32_t> offsets;   // chunks x (2^key_bits + 1)
+  BigVector<std::uint32_t> postings;  // chunks x size: slots sorted by chunk key
+  BigVector<std::uint8_t> filters;    // chunks x size: the chunk bits just below the key
   std::uint32_t size() const { return end - begin; }
   std::size_t memory_bytes() const {
     return offsets.capacity() * 4 + postings.capacity() * 4 + filters.capacity();
@@ -93,7 +113,7 @@ struct Hit {
 template <int W>
 struct Storage {
   static constexpr std::uint32_t kDead = 0xffffffffu;
-  std::vector<std::uint64_t> hashes;  // W words per slot
+  BigVector<std::uint64_t> hashes;  // W words per slot
   std::vector<UnixSeconds> times;
   std::vector<std::uint32_t> id_ref;  // offset of the id in arena, or kDead
   std::vector<char> arena;            // per id: 2-byte little-endian length, then the bytes
@@ -120,7 +140,7 @@ class HammingIndexImpl {
   static constexpr int kBits = 64 * W;
   static constexpr int kChunkCount = static_cast<int>(Traits::kChunks.size());
   static constexpr std::uint32_t kDead = Storage<W>::kDead;
-  static constexpr std::uint32_t kTailMax = 4096;
+  static constexpr std::uint32_t kTailMax = 16384;
 
   explicit HammingIndexImpl(HammingIndexOptions options) : options_(options) {}
 
@@ -147,7 +167,7 @@ class HammingIndexImpl {
   std::size_t segment_count() const;  // for tests
 
  private:
-  static Segment build_segment(const std::vector<std::uint64_t>& hashes, std::uint32_t begin, std::uint32_t end);
+  static Segment build_segment(const BigVector<std::uint64_t>& hashes, std::uint32_t begin, std::uint32_t end);
   std::uint32_t tail_begin() const { return segments_.empty() ? 0 : segments_.back().end; }
   void check_id(std::string_view id) const;
   void append_locked(std::string_view id, const Hash& hash, UnixSeconds time);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "cluster/cluster_test_util.hpp"
+#include "cluster/dbscan_internal.hpp"
 #include "saring/core/error.hpp"
 
 namespace saring {
@@ -24,6 +25,28 @@ TEST(Dbscan, EqualsReferenceWithSklearnBorderRuleExactly) {
       // Not just the same partition: the same numbers, in scikit-learn's order.
       ASSERT_EQ(got, reference_dbscan(pts, o)) << "seed " << seed << " min_pts " << min_pts;
     }
+  }
+}
+
+TEST(Dbscan, GridFastPathAndGeneralPathAgree) {
+  // Spatial-only runs take the sub-cell fast path; the general path must give the same labels.
+  for (std::uint32_t seed = 30; seed < 34; ++seed) {
+    const auto pts = blob_points(3000, seed, seed % 2 ? -6.2 : 89.995, seed % 2 ? 106.8 : 179.99, 0.02, 0.0004, 15);
+    std::vector<double> lat, lon;
+    for (const auto& p : pts) {
+      lat.push_back(p.lat);
+      lon.push_back(p.lon);
+    }
+    for (BorderRule rule : {BorderRule::kSklearn, BorderRule::kNearestCore})
+      for (double eps : {0.5, 7.0, 50.0, 400.0}) {
+        DbscanOptions o;
+        o.eps_m = eps;
+        o.min_pts = 3;
+        o.border = rule;
+        const DbscanInput in{lat, lon, {}, {}};
+        ASSERT_EQ(detail::run_dbscan(in, o, false), detail::run_dbscan(in, o, true))
+            << "seed " << seed << " eps " << eps;
+      }
   }
 }
 

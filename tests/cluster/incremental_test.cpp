@@ -102,7 +102,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Scenario{5, 60, 3, 5400, true, -6.2, 106.8, 0.008, 0.0003},
                       Scenario{6, 25, 3, std::nullopt, false, 89.999, 0.0, 0.004, 0.0004},     // pole
                       Scenario{7, 100, 3, std::nullopt, false, 0.0, 179.9995, 0.004, 0.0004}, // antimeridian
-                      Scenario{8, 50, 1, std::nullopt, false, -6.2, 106.8, 0.005, 0.0002}));
+                      Scenario{8, 50, 1, std::nullopt, false, -6.2, 106.8, 0.005, 0.0002},
+                      Scenario{9, 150, 4, std::nullopt, false, -6.2, 106.8, 0.004, 0.0003}));  // dense: many seeds
 
 TEST(Incremental, TimeWindowExpiry) {
   DbscanOptions o;

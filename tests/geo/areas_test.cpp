@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <limits>
 #include <random>
 #include <string>
@@ -129,6 +130,36 @@ TEST(AreaSet, FastLookupAgreesWithGeosOnRandomPoints) {
   }
 }
 
+// Points a few decimetres from every 3rd kelurahan vertex, in four directions: the crossed-cell
+// path (centre state + L walk over the cell's edges) must agree with GEOS right at the borders.
+TEST(AreaSet, NearBoundaryPointsAgreeWithGeos) {
+  const auto doc = nlohmann::json::parse(AreaSet::bundled_geojson("kelurahan"));
+  std::size_t checked = 0, inside = 0;
+  const double offsets[][2] = {{3e-6, 2e-6}, {-3e-6, 2e-6}, {3e-6, -2e-6}, {-2e-6, -3e-6}};
+  for (const auto& f : doc["features"]) {
+    const auto& g = f["geometry"];
+    const nlohmann::json polygons = g["type"] == "Polygon" ? nlohmann::json::array({g["coordinates"]}) : g["coordinates"];
+    for (const auto& polygon : polygons)
+      for (const auto& ring : polygon)
+        for (std::size_t i = 0; i < ring.size(); i += 3)
+          for (const auto& o : offsets) {
+            const double x = ring[i][0].get<double>() + o[0], y = ring[i][1].get<double>() + o[1];
+            const auto fast = jakarta().find(AreaLevel::kKelurahan, y, x);
+            const auto geos = jakarta().find_all_geos(AreaLevel::kKelurahan, y, x);
+            ++checked;
+            if (geos.empty()) {
+              ASSERT_FALSE(fast.has_value()) << y << "," << x;
+            } else {
+              ++inside;
+              ASSERT_TRUE(fast.has_value()) << y << "," << x;
+              ASSERT_EQ(*fast, geos.front()) << y << "," << x;
+            }
+          }
+  }
+  EXPECT_GT(checked, 15000u);
+  EXPECT_GT(inside, checked / 4);
+}
+
 TEST(AreaSet, FindManyMatchesFind) {
   std::vector<double> lat = {-6.1754, -6.02, -6.1087, std::numeric_limits<double>::quiet_NaN()};
   std::vector<double> lon = {106.8272, 106.85, 106.8859, 106.8};
@@ -252,6 +283,35 @@ TEST(AreaSet, Haversine) {
   // One degree of latitude is about 111.2 km on the mean sphere.
   EXPECT_NEAR(haversine_m(0, 0, 1, 0), 111195.0, 5.0);
   EXPECT_NEAR(haversine_m(-6.2, 106.8, -6.2, 106.8), 0.0, 1e-9);
+}
+
+}  // namespace
+}  // namespace saring
+
+namespace saring {
+namespace {
+
+// A star of long spikes across the whole box: every edge crosses many grid cells. The index must
+// coarsen its grid (or refuse with kLimitExceeded), not allocate without bound, and stay exact.
+TEST(AreaSet, SpikyPolygonStaysBoundedAndExact) {
+  std::string ring;
+  const int n = 2000;
+  for (int i = 0; i <= n; ++i) {
+    const double a = 2 * 3.14159265358979 * (i % n) / n;
+    const double r = (i % 2 == 0) ? 10.0 : 0.01;
+    ring += (i ? "," : "") + std::string("[") + std::to_string(r * std::cos(a)) + "," + std::to_string(r * std::sin(a)) + "]";
+  }
+  const std::string text = R"({"type":"Feature","properties":{"kode":"s","level":"kelurahan"},"geometry":{"type":"Polygon","coordinates":[[)" +
+                           ring + "]]}}";
+  AreaSet s;
+  s.add_geojson(text, "star");
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> u(-10, 10);
+  for (int i = 0; i < 3000; ++i) {
+    const double y = u(rng), x = u(rng);
+    EXPECT_EQ(s.find(AreaLevel::kKelurahan, y, x).has_value(), !s.find_all_geos(AreaLevel::kKelurahan, y, x).empty())
+        << y << "," << x;
+  }
 }
 
 }  // namespace

@@ -6,15 +6,15 @@
 #include <filesystem>
 #include <fstream>
 
-#include "geo/exif_writer.hpp"
+#include "geo/exif_writer.hpp"  // src/geo: synthetic JPEGs with EXIF
 #include "saring/core/error.hpp"
 #include "saring/core/time.hpp"
 
 namespace saring {
 namespace {
 
-test::ExifSpec full_spec() {
-  test::ExifSpec s;
+detail::ExifSpec full_spec() {
+  detail::ExifSpec s;
   s.lat = -6.175392;  // Monas
   s.lon = 106.827153;
   s.altitude_m = 12.5;
@@ -33,7 +33,7 @@ test::ExifSpec full_spec() {
 }
 
 TEST(Exif, ReadsEverythingWrittenIntoARealJpeg) {
-  const auto jpeg = test::make_jpeg_with_exif(full_spec());
+  const auto jpeg = detail::make_jpeg_with_exif(full_spec());
   const PhotoExif e = read_photo_exif(jpeg);
   ASSERT_TRUE(e.has_exif);
   ASSERT_TRUE(e.gps.has_value());
@@ -62,13 +62,13 @@ TEST(Exif, ReadsEverythingWrittenIntoARealJpeg) {
 }
 
 TEST(Exif, WesternNorthernBigEndianAndBelowSeaLevel) {
-  test::ExifSpec s;
+  detail::ExifSpec s;
   s.lat = 37.421998;
   s.lon = -122.084;
   s.altitude_m = -3.0;
   s.dop = 2.0;
-  s.order = EXIF_BYTE_ORDER_MOTOROLA;
-  const PhotoExif e = read_photo_exif(test::make_jpeg_with_exif(s));
+  s.big_endian = true;
+  const PhotoExif e = read_photo_exif(detail::make_jpeg_with_exif(s));
   ASSERT_TRUE(e.gps);
   EXPECT_NEAR(e.gps->lat, 37.421998, 1e-6);
   EXPECT_NEAR(e.gps->lon, -122.084, 1e-6);
@@ -79,9 +79,9 @@ TEST(Exif, WesternNorthernBigEndianAndBelowSeaLevel) {
 }
 
 TEST(Exif, TimeWithoutOffsetUsesGpsThenTheFallbackZone) {
-  test::ExifSpec s;
+  detail::ExifSpec s;
   s.date_time_original = "2026:11:28 08:00:00";
-  PhotoExif e = read_photo_exif(test::make_jpeg_with_exif(s));
+  PhotoExif e = read_photo_exif(detail::make_jpeg_with_exif(s));
   EXPECT_FALSE(e.offset_minutes);
   EXPECT_FALSE(e.gps);
   EXPECT_EQ(e.taken_at(420)->unix, parse_rfc3339("2026-11-28T08:00:00+07:00").unix);
@@ -90,30 +90,30 @@ TEST(Exif, TimeWithoutOffsetUsesGpsThenTheFallbackZone) {
   s.gps_hour = 0;
   s.gps_min = 59;
   s.gps_sec = 0;
-  e = read_photo_exif(test::make_jpeg_with_exif(s));
+  e = read_photo_exif(detail::make_jpeg_with_exif(s));
   EXPECT_EQ(e.taken_at(0)->unix, parse_rfc3339("2026-11-28T00:59:00Z").unix);  // GPS (UTC) beats a guessed zone
 }
 
 TEST(Exif, SignedRationalCoordinates) {
-  test::ExifSpec s;
+  detail::ExifSpec s;
   s.lat = -6.175392;
   s.lon = 106.827153;
   s.signed_coordinates = true;
-  const PhotoExif e = read_photo_exif(test::make_jpeg_with_exif(s));
+  const PhotoExif e = read_photo_exif(detail::make_jpeg_with_exif(s));
   ASSERT_TRUE(e.gps);
   EXPECT_NEAR(e.gps->lat, -6.175392, 1e-6);
   EXPECT_NEAR(e.gps->lon, 106.827153, 1e-6);
 }
 
 TEST(Exif, BareExifBlockAlsoWorks) {
-  const auto block = test::make_exif_block(full_spec());
+  const auto block = detail::make_exif_block(full_spec());
   const PhotoExif e = read_photo_exif(block);
   ASSERT_TRUE(e.gps);
   EXPECT_NEAR(e.gps->lon, 106.827153, 1e-6);
 }
 
 TEST(Exif, NoExifIsNotAnError) {
-  const PhotoExif e = read_photo_exif(test::make_gradient_jpeg());
+  const PhotoExif e = read_photo_exif(detail::make_gradient_jpeg());
   EXPECT_FALSE(e.has_exif);
   EXPECT_FALSE(e.gps);
   EXPECT_TRUE(e.make.empty());
@@ -123,7 +123,7 @@ TEST(Exif, NoExifIsNotAnError) {
 }
 
 TEST(Exif, TruncatedAndCorruptedBytesDoNotCrash) {
-  const auto jpeg = test::make_jpeg_with_exif(full_spec());
+  const auto jpeg = detail::make_jpeg_with_exif(full_spec());
   for (std::size_t cut = 0; cut < 400 && cut < jpeg.size(); cut += 7) {
     std::vector<std::uint8_t> part(jpeg.begin(), jpeg.begin() + static_cast<std::ptrdiff_t>(cut));
     (void)read_photo_exif(part);
@@ -140,7 +140,7 @@ TEST(Exif, TruncatedAndCorruptedBytesDoNotCrash) {
 }
 
 TEST(Exif, ByteCapAndFiles) {
-  const auto jpeg = test::make_jpeg_with_exif(full_spec());
+  const auto jpeg = detail::make_jpeg_with_exif(full_spec());
   ExifReadOptions small;
   small.max_bytes = 100;
   try {
@@ -168,13 +168,13 @@ TEST(Exif, ByteCapAndFiles) {
   }
   // Seeds for the fuzz corpus: SARING_WRITE_EXIF_CORPUS=dir writes the generated JPEGs there.
   if (const char* dir = std::getenv("SARING_WRITE_EXIF_CORPUS")) {
-    test::ExifSpec west;
+    detail::ExifSpec west;
     west.lat = 37.421998;
     west.lon = -122.084;
-    west.order = EXIF_BYTE_ORDER_MOTOROLA;
+    west.big_endian = true;
     const std::pair<const char*, std::vector<std::uint8_t>> seeds[] = {
-        {"gps_full.jpg", jpeg}, {"gps_west_motorola.jpg", test::make_jpeg_with_exif(west)},
-        {"exif_block.bin", test::make_exif_block(full_spec())}, {"no_exif.jpg", test::make_gradient_jpeg(8, 8)}};
+        {"gps_full.jpg", jpeg}, {"gps_west_motorola.jpg", detail::make_jpeg_with_exif(west)},
+        {"exif_block.bin", detail::make_exif_block(full_spec())}, {"no_exif.jpg", detail::make_gradient_jpeg(8, 8)}};
     for (const auto& [name, bytes] : seeds) {
       std::ofstream out(std::filesystem::path(dir) / name, std::ios::binary);
       out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));

@@ -6,6 +6,12 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "image/video_internal.hpp"
+#include "saring/image/image.hpp"
 
 namespace {
 
@@ -70,6 +76,24 @@ TEST(HashCli, PlainOutputAndOptions) {
   EXPECT_EQ(dih[0]["pdq_dihedral"].size(), 8u);
   EXPECT_NE(run_cli("hash --scale 3 " + rotn).status, 0);  // bad option value
   EXPECT_NE(run_cli("hash").status, 0);                    // no inputs
+}
+
+TEST(HashCli, VideosGetFrames) {
+  saring::DecodeOptions half;
+  half.jpeg_scale_denom = 4;
+  const saring::Image frame = saring::decode_image_file(kData + "bridge-mods/aaa-orig.jpg", half);
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("saring_cli_video_" + std::to_string(::getpid()) + ".avi")).string();
+  saring::detail::write_video(path, std::vector<saring::Image>(25, frame), 10.0, "MJPG");
+  const CliRun r = run_cli("hash --json " + path);
+  std::filesystem::remove(path);
+  EXPECT_EQ(r.status, 0);
+  const auto v = lines(r.out);
+  ASSERT_EQ(v.size(), 1u);
+  ASSERT_TRUE(v[0].contains("frames"));
+  EXPECT_EQ(v[0]["frames"].size(), 3u);  // t = 0, 1, 2 s of a 2.5 s clip
+  EXPECT_EQ(v[0]["frames"][1]["time"], 1.0);
+  EXPECT_EQ(v[0]["pdq"], v[0]["frames"][0]["pdq"]);
 }
 
 }  // namespace

@@ -77,8 +77,8 @@ class IndexVsBruteForce : public ::testing::TestWithParam<std::tuple<IndexStrate
 TEST_P(IndexVsBruteForce, QueriesMatchBruteForce) {
   const auto [strategy, clustered, level] = GetParam();
   detail::set_active_kernel_level(static_cast<detail::KernelLevel>(level));
-  // 20000 entries: several segments (binary-counter merges) plus a tail.
-  const auto entries = make_entries(20000, clustered, clustered ? 7 : 8);
+  // 55000 entries: two segments (32768 + 16384, after binary-counter merges) plus a tail.
+  const auto entries = make_entries(55000, clustered, clustered ? 7 : 8);
   PdqIndex index(HammingIndexOptions{strategy});
   insert_all(index, entries);
   ASSERT_EQ(index.size(), entries.size());
@@ -108,7 +108,7 @@ TEST(PdqIndex, FindsEntriesAtThePigeonholeBoundary) {
   using Traits = detail::HashTraits<Hash256>;
   constexpr int m = static_cast<int>(Traits::kChunks.size());
   std::mt19937_64 rng(41);
-  const auto background = make_entries(8000, false, 40);
+  const auto background = make_entries(17000, false, 40);  // > one tail (16384): a segment
   for (int radius : {0, 1, 5, 10, 11, 12, 21, 31, 32, 47}) {
     const int total = radius - m + 1;
     for (int lucky = 0; lucky < m; ++lucky) {
@@ -165,7 +165,7 @@ TEST(PdqIndex, AllZeroAllOneAndManyIdenticalHashes) {
     const Hash256 zero;
     const Hash256 ones(Hash256::Words{~0ull, ~0ull, ~0ull, ~0ull});
     std::vector<Entry256> entries;
-    for (int i = 0; i < 9000; ++i) entries.push_back({"z" + std::to_string(i), zero, i});
+    for (int i = 0; i < 17000; ++i) entries.push_back({"z" + std::to_string(i), zero, i});
     entries.push_back({"one", ones, 5});
     Hash256 near = zero;
     near.set_bit(3);
@@ -174,7 +174,7 @@ TEST(PdqIndex, AllZeroAllOneAndManyIdenticalHashes) {
     insert_all(index, entries);
     auto r = index.query(zero, 2);
     EXPECT_EQ(r, brute(entries, zero, 2));
-    EXPECT_EQ(r.size(), 9001u);
+    EXPECT_EQ(r.size(), 17001u);
     EXPECT_EQ(r.back().id, "near");
     EXPECT_EQ(index.query(ones, 0), brute(entries, ones, 0));
     EXPECT_EQ(index.query(ones, 255), brute(entries, ones, 255));
@@ -188,7 +188,7 @@ TEST(PdqIndex, AllZeroAllOneAndManyIdenticalHashes) {
 }
 
 TEST(PdqIndex, EraseThenReinsertAndReplace) {
-  auto entries = make_entries(10000, true, 11);
+  auto entries = make_entries(20000, true, 11);
   PdqIndex index;
   insert_all(index, entries);
   EXPECT_TRUE(index.erase("r17"));

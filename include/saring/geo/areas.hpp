@@ -36,7 +36,7 @@ struct AreaLoadOptions {
   bool repair_invalid = true;
   std::size_t max_bytes = std::size_t{64} << 20;       // a larger GeoJSON text is refused
   std::size_t max_features = 100000;
-  std::size_t max_vertices = 20'000'000;               // over all features of one text
+  std::size_t max_vertices = 5'000'000;                // over all features of one text
   std::string code_property = "kode";                  // feature property holding the code
   std::string name_property = "nama";
   std::string level_property = "level";                // values as area_level_name()

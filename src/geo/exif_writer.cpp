@@ -1,7 +1,10 @@
-// Test helper: a small synthetic JPEG (libjpeg, a colour gradient) carrying EXIF tags written
-// with libexif, so the EXIF reader is tested on real JPEG files without bundling anyone's photo.
-#pragma once
+// Synthetic JPEGs with chosen EXIF tags (see exif_writer.hpp). Kept in the library, not in the
+// tests, so test programs need not link libjpeg and libexif themselves (they would have to in a
+// shared-library build).
+#include "geo/exif_writer.hpp"
 
+#include <algorithm>
+#include <cstdio>  // before jpeglib.h, which uses FILE
 #include <jpeglib.h>
 #include <libexif/exif-data.h>
 #include <libexif/exif-utils.h>
@@ -16,24 +19,9 @@
 #include <string>
 #include <vector>
 
-namespace saring::test {
+namespace saring::detail {
 
-struct ExifSpec {
-  std::optional<double> lat, lon;          // signed degrees; written as DMS + Ref
-  std::optional<double> altitude_m;
-  std::optional<double> h_error_m;         // GPSHPositioningError
-  std::optional<double> dop;               // GPSDOP
-  std::string gps_date;                    // "YYYY:MM:DD"
-  std::optional<double> gps_hour, gps_min, gps_sec;
-  std::string date_time_original;          // "YYYY:MM:DD HH:MM:SS"
-  std::string offset_time_original;        // "+07:00"
-  std::string make, model, software;
-  ExifByteOrder order = EXIF_BYTE_ORDER_INTEL;
-  bool signed_coordinates = false;  // GPSLatitude/Longitude as SRATIONAL, as some phones write them
-};
-
-// A width x height baseline JPEG of a gradient.
-inline std::vector<std::uint8_t> make_gradient_jpeg(int width = 32, int height = 24) {
+std::vector<std::uint8_t> make_gradient_jpeg(int width, int height) {
   jpeg_compress_struct cinfo;
   jpeg_error_mgr jerr;
   cinfo.err = jpeg_std_error(&jerr);
@@ -66,9 +54,9 @@ inline std::vector<std::uint8_t> make_gradient_jpeg(int width = 32, int height =
   return out;
 }
 
-namespace detail_exif {
+namespace {
 
-inline ExifEntry* new_entry(ExifData* data, ExifIfd ifd, int tag, ExifFormat format, unsigned long components) {
+ExifEntry* new_entry(ExifData* data, ExifIfd ifd, int tag, ExifFormat format, unsigned long components) {
   ExifMem* mem = exif_mem_new_default();
   ExifEntry* e = exif_entry_new_mem(mem);
   const std::size_t size = exif_format_get_size(format) * components;
@@ -83,36 +71,34 @@ inline ExifEntry* new_entry(ExifData* data, ExifIfd ifd, int tag, ExifFormat for
   return e;
 }
 
-inline void put_ascii(ExifData* data, ExifIfd ifd, int tag, const std::string& s) {
+void put_ascii(ExifData* data, ExifIfd ifd, int tag, const std::string& s) {
   ExifEntry* e = new_entry(data, ifd, tag, EXIF_FORMAT_ASCII, s.size() + 1);
   std::memcpy(e->data, s.c_str(), s.size() + 1);
 }
 
-inline void put_rationals(ExifData* data, ExifIfd ifd, int tag, const std::vector<ExifRational>& values,
+void put_rationals(ExifData* data, ExifIfd ifd, int tag, const std::vector<ExifRational>& values,
                           ExifByteOrder order) {
   ExifEntry* e = new_entry(data, ifd, tag, EXIF_FORMAT_RATIONAL, values.size());
   for (std::size_t i = 0; i < values.size(); ++i) exif_set_rational(e->data + 8 * i, order, values[i]);
 }
 
-inline ExifRational rational(double v, ExifLong den) {
+ExifRational rational(double v, ExifLong den) {
   return ExifRational{static_cast<ExifLong>(std::llround(v * den)), den};
 }
 
-inline std::vector<ExifRational> dms(double deg) {
+std::vector<ExifRational> dms(double deg) {
   deg = std::fabs(deg);
   const double d = std::floor(deg), m = std::floor((deg - d) * 60), s = (deg - d - m / 60) * 3600;
   return {rational(d, 1), rational(m, 1), rational(s, 10000)};
 }
 
-}  // namespace detail_exif
+}  // namespace
 
-// The EXIF block ("Exif\0\0" + TIFF) for the spec.
-inline std::vector<std::uint8_t> make_exif_block(const ExifSpec& spec) {
-  using namespace detail_exif;
+std::vector<std::uint8_t> make_exif_block(const ExifSpec& spec) {
   ExifData* data = exif_data_new();
   exif_data_unset_option(data, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
-  exif_data_set_byte_order(data, spec.order);
-  const ExifByteOrder o = spec.order;
+  const ExifByteOrder o = spec.big_endian ? EXIF_BYTE_ORDER_MOTOROLA : EXIF_BYTE_ORDER_INTEL;
+  exif_data_set_byte_order(data, o);
   if (!spec.make.empty()) put_ascii(data, EXIF_IFD_0, EXIF_TAG_MAKE, spec.make);
   if (!spec.model.empty()) put_ascii(data, EXIF_IFD_0, EXIF_TAG_MODEL, spec.model);
   if (!spec.software.empty()) put_ascii(data, EXIF_IFD_0, EXIF_TAG_SOFTWARE, spec.software);
@@ -156,17 +142,19 @@ inline std::vector<std::uint8_t> make_exif_block(const ExifSpec& spec) {
   return out;
 }
 
-// The gradient JPEG with an APP1 EXIF segment right after SOI.
-inline std::vector<std::uint8_t> make_jpeg_with_exif(const ExifSpec& spec) {
+std::vector<std::uint8_t> make_jpeg_with_exif(const ExifSpec& spec) {
   std::vector<std::uint8_t> jpeg = make_gradient_jpeg();
   const std::vector<std::uint8_t> exif = make_exif_block(spec);
   const std::size_t seg = exif.size() + 2;
   if (seg > 0xFFFF) throw std::runtime_error("EXIF block too large for one APP1 segment");
-  std::vector<std::uint8_t> out = {0xFF, 0xD8, 0xFF, 0xE1, static_cast<std::uint8_t>(seg >> 8),
-                                   static_cast<std::uint8_t>(seg & 0xFF)};
+  std::vector<std::uint8_t> out;
+  out.reserve(6 + exif.size() + jpeg.size());
+  for (std::uint8_t b : {std::uint8_t{0xFF}, std::uint8_t{0xD8}, std::uint8_t{0xFF}, std::uint8_t{0xE1},
+                         static_cast<std::uint8_t>(seg >> 8), static_cast<std::uint8_t>(seg & 0xFF)})
+    out.push_back(b);
   out.insert(out.end(), exif.begin(), exif.end());
   out.insert(out.end(), jpeg.begin() + 2, jpeg.end());
   return out;
 }
 
-}  // namespace saring::test
+}  // namespace saring::detail

@@ -1,0 +1,131 @@
+import csv
+import json
+import math
+import subprocess
+
+import pytest
+
+import saring
+
+
+@pytest.fixture(scope="module")
+def data(data_dir):
+    texts, labels = saring.read_labeled_csv(str(data_dir / "spam" / "reports_labeled.csv"), "text", "label")
+    return texts, labels
+
+
+@pytest.fixture(scope="module")
+def model(data):
+    texts, labels = data
+    return saring.SpamModel.train(texts, labels)
+
+
+def test_normalize_text():
+    t = saring.normalize_text("GRATISSS pulsa 10rb, klik yg ini!! h4diah gk")
+    assert t.normalized == "gratis pulsa 10rb klik yang ini hadiah tidak"
+    assert t.tokens[0] == "gratis"
+    assert t.stats.upper_letters == 8
+    bad = saring.normalize_text(b"jalan \xff rusak")
+    assert bad.stats.invalid_utf8 == 1
+    assert bad.normalized == "jalan rusak"
+    cut = saring.normalize_text("x" * 50, max_bytes=20)
+    assert cut.stats.truncated
+
+
+def test_rules():
+    codes = [c for c, *_ in saring.spam_rules("SELAMAT anda menang hadiah hub 0812-3456-7890 klik bit.ly/x")]
+    assert {"SPAM_URL", "SPAM_PHONE", "SPAM_PROMO_WORDS"} <= set(codes)
+    assert saring.spam_rules("Jalan rusak parah di depan sekolah dekat pasar") == []
+    ctx = [c for c, *_ in saring.spam_rules("jalan rusak di depan pasar", near_duplicates=5, reporter_recent=10)]
+    assert "SPAM_NEAR_DUPLICATE_TEXT" in ctx and "SPAM_REPORTER_FLOOD" in ctx
+    assert len(saring.spam_rule_codes()) == 16
+
+
+def test_train_predict_and_score(model, data):
+    texts, labels = data
+    p = model.predict_many(texts)
+    assert saring.roc_auc(labels, p) > 0.99
+    assert model.predict("Promo gratis pulsa 100rb klik link ini sekarang juga") > 0.5
+    assert model.predict("Jalan berlubang di depan kantor kelurahan belum diperbaiki") < 0.5
+    s = saring.score_spam("SELAMAT! Anda menang hadiah Rp 50.000.000 klik bit.ly/hadiah", model)
+    assert s["model_used"] and s["probability"] > 0.8
+    assert s["ngrams"] and isinstance(s["ngrams"][0][0], str)
+    codes = [r.code for r in s["reasons"]]
+    assert "SPAM_URL" in codes and "SPAM_MODEL" in codes
+    assert all(0.0 <= r.score <= 1.0 for r in s["reasons"])
+
+
+def test_bad_input_is_scored(model):
+    for text in ["", b"\x00\x01\xff\xfe" * 100, "x" * 100000, "\U0001F525" * 50]:
+        s = saring.score_spam(text, model)
+        assert 0.0 <= s["probability"] <= 1.0 and math.isfinite(s["probability"])
+    assert saring.score_spam("x" * 100000)["truncated"]
+
+
+def test_train_errors():
+    with pytest.raises(ValueError):
+        saring.SpamModel.train(["a", "b"], [1, 1])
+    with pytest.raises(ValueError):
+        saring.SpamModel.train(["a", "b"], [0, 1], hash_bits=40)
+
+
+def test_save_load_update(model, tmp_path):
+    path = str(tmp_path / "m.model")
+    model.save(path)
+    back = saring.SpamModel.load(path)
+    text = "Laporan banjir di kolam renang umum sudah surut"
+    assert back.predict(text) == model.predict(text)
+    before = back.predict(text)
+    for _ in range(20):
+        back.update(text, True, 0.5)
+    assert back.predict(text) > before
+    assert back.updates == 20
+    raw = bytearray(model.to_bytes())
+    raw[len(raw) // 2] ^= 1
+    with pytest.raises(ValueError) as info:
+        saring.SpamModel.from_bytes(bytes(raw))
+    assert info.value.code == "corrupt"
+    with pytest.raises(OSError):
+        saring.SpamModel.load(str(tmp_path / "missing.model"))
+
+
+def test_near_duplicate_index():
+    index = saring.NearDuplicateTextIndex()
+    h = saring.text_simhash("Slot gacor maxwin hari ini deposit 10rb bonus 100 persen daftar sekarang")
+    assert h is not None and saring.text_simhash("banjir") is None
+    for i in range(4):
+        index.add(f"r{i}", h, 100 + i)
+    assert index.count_near(h) == 4
+    assert index.count_near(h, since=102) == 2
+    assert len(index) == 4
+    assert index.find_near(h, limit=2) == ["r0", "r1"]
+
+
+def test_reporter_state():
+    state = saring.ReporterState(flood_window_seconds=600)
+    for i in range(6):
+        state.record_report("u1", 1000 + i * 60)
+    state.record_moderation("u1", True)
+    assert state.activity("u1", 1300) == (6, 1, 1)
+    assert len(state) == 1
+
+
+def test_csv_parser():
+    header, rows = saring.parse_csv('a,b\n"x, ""y""",1\n')
+    assert header == ["a", "b"] and rows == [['x, "y"', "1"]]
+    with pytest.raises(ValueError):
+        saring.parse_csv('a,b\n"open,1\n')
+
+
+def test_cli_train_and_score(cli, data_dir, tmp_path):
+    model = tmp_path / "cli.model"
+    subprocess.run([cli, "spam", "train", "--data", str(data_dir / "spam" / "reports_labeled.csv"), "--text-col", "text",
+                    "--label-col", "label", "--out", str(model)], check=True, capture_output=True)
+    reports = tmp_path / "r.jsonl"
+    reports.write_text(json.dumps({"id": "r1", "time": "2026-11-28T08:15:00+07:00", "lat": -6.2, "lon": 106.8,
+                                   "text": "Promo gratis pulsa 100rb klik bit.ly/x"}) + "\n")
+    out = subprocess.run([cli, "spam", "score", "--model", str(model), str(reports)], check=True,
+                         capture_output=True, text=True).stdout
+    line = json.loads(out.splitlines()[0])
+    assert line["id"] == "r1" and line["scores"]["spam"] > 0.5
+    assert any(r["code"] == "SPAM_URL" for r in line["reasons"])

@@ -42,11 +42,11 @@ void register_filter(py::module_& m) {
       .def_readwrite("photos", &ReportFeatures::photos);
   m.def("compute_features", &compute_features, py::arg("report"), "Photo features from the report's photo paths.");
 
-  py::class_<ReporterState>(m, "ReporterState")
-      .def_readonly("reports", &ReporterState::reports)
-      .def_readonly("confirmed", &ReporterState::confirmed)
-      .def_readonly("rejected", &ReporterState::rejected)
-      .def_property_readonly("reputation", &ReporterState::reputation);
+  py::class_<ReporterReputation>(m, "ReporterReputation")
+      .def_readonly("reports", &ReporterReputation::reports)
+      .def_readonly("confirmed", &ReporterReputation::confirmed)
+      .def_readonly("rejected", &ReporterReputation::rejected)
+      .def_property_readonly("reputation", &ReporterReputation::reputation);
 
   py::class_<Filter>(m, "Filter",
                      "One explained verdict per report. state_dir='' keeps everything in memory; otherwise the\n"

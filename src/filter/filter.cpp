@@ -83,7 +83,9 @@ struct Filter::Impl {
     detail::JournalContents contents = journal.open(dir);
     if (detail::file_exists(snap_path)) {
       auto [seq, payload] = detail::parse_snapshot(detail::read_file_bytes(snap_path), snap_path);
+      std::unique_ptr<SpamModel> configured = std::move(state.spam_model);
       state = detail::decode_state(payload, options, snap_path);
+      if (!state.spam_model) state.spam_model = std::move(configured);
       if (state.seq != seq) throw Error(ErrorCode::kCorrupt, snap_path + ": header and state disagree on the sequence number");
       covered = seq;
     }
@@ -152,6 +154,10 @@ Filter::Filter(FilterOptions options, const std::string& state_dir) : impl_(std:
   impl_->options = std::move(options);
   impl_->geo = std::make_unique<GeotagChecker>(detail::make_geotag_checker(impl_->options));
   impl_->state.geo_history = detail::make_geo_history(impl_->options);
+  // The configured model; a snapshot (which holds the model as feedback updated it) replaces it.
+  if (!impl_->options.spam.model.empty()) {
+    impl_->state.spam_model = std::make_unique<SpamModel>(SpamModel::load(impl_->options.spam.model));
+  }
   impl_->dir = state_dir;
   if (impl_->persistent()) impl_->load();
 }
@@ -237,14 +243,14 @@ void Filter::feedback(const Feedback& f) {
       if (f.other_id == f.report_id) throw Error(ErrorCode::kInvalidArgument, "a report cannot duplicate itself ('" + f.report_id + "')");
     }
     m.append_locked(m.persistent() ? detail::encode_feedback(f) : std::string());
-    detail::apply_feedback(m.state, f);
+    detail::apply_feedback(m.state, f, m.options.spam.learning_rate);
     my_seq = m.state.seq;
     m.maybe_snapshot_locked();
   }
   m.after_commit(my_seq);
 }
 
-std::optional<ReporterState> Filter::reporter(const std::string& reporter_id) const {
+std::optional<ReporterReputation> Filter::reporter(const std::string& reporter_id) const {
   std::shared_lock lock(impl_->mu);
   const auto it = impl_->state.reporters.find(reporter_id);
   if (it == impl_->state.reporters.end()) return std::nullopt;

@@ -53,6 +53,7 @@ json to_json(const FilterOptions& o) {
                  {"weight_in_sea", g.weight_in_sea},
                  {"weight_mock_location", g.weight_mock_location},
                  {"weight_impossible_travel", g.weight_impossible_travel}};
+  j["spam"] = {{"enabled", o.spam.enabled}, {"model", o.spam.model}, {"learning_rate", o.spam.learning_rate}};
   const auto& r = o.reputation;
   j["reputation"] = {{"min_feedback", r.min_feedback}, {"low", r.low}, {"score", r.score}};
   j["journal"] = {{"sync", o.journal.sync}, {"snapshot_every", o.journal.snapshot_every}};
@@ -168,6 +169,10 @@ FilterOptions from_json(const json& j) {
                             std::pair{"weight_impossible_travel", &GeotagSettings::weight_impossible_travel}}) {
     o.geotag.*field = get<double>(g.at(key), std::string("geotag.") + key);
   }
+  const auto& sp = j.at("spam");
+  o.spam.enabled = get<bool>(sp.at("enabled"), "spam.enabled");
+  o.spam.model = get<std::string>(sp.at("model"), "spam.model");
+  o.spam.learning_rate = get<double>(sp.at("learning_rate"), "spam.learning_rate");
   const auto& r = j.at("reputation");
   o.reputation.min_feedback = get<int>(r.at("min_feedback"), "reputation.min_feedback");
   o.reputation.low = get<double>(r.at("low"), "reputation.low");
@@ -235,6 +240,10 @@ void GeotagSettings::validate(const std::string& where) const {
   check_unit(where + ".weight_impossible_travel", weight_impossible_travel);
 }
 
+void SpamSettings::validate(const std::string& where) const {
+  if (!(learning_rate >= 0.0 && learning_rate <= 1.0)) invalid(where + ".learning_rate", "must be in [0, 1]");
+}
+
 void ReputationOptions::validate(const std::string& where) const {
   if (min_feedback < 1) invalid(where + ".min_feedback", "must be at least 1");
   check_unit(where + ".low", low);
@@ -253,6 +262,7 @@ void FilterOptions::validate() const {
   duplicate.validate();
   photo_reuse.validate();
   geotag.validate();
+  spam.validate();
   reputation.validate();
   journal.validate();
   if (photo_reuse.retention_s < duplicate.retention_s) {

@@ -124,6 +124,7 @@ void shrink(State& s, std::uint64_t slot) {
   grid_remove(s, r, slot);
   r.flags |= kFlagShrunk;
   r.shingles = {};
+  r.text = {};
   for (auto& p : r.photos) p.path = {};
 }
 
@@ -142,6 +143,7 @@ void evict_and_shrink(State& s, const FilterOptions& o) {
     ++s.first_slot;
   }
   s.shrink_slot = std::max(s.shrink_slot, s.first_slot);
+  s.spam_reporters.prune(s.now);
   const std::int64_t candidate_from = s.now - o.duplicate.retention_s;
   while (s.shrink_slot < s.next_slot && s.at(s.shrink_slot).time.unix < candidate_from) shrink(s, s.shrink_slot++);
 }
@@ -405,7 +407,13 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
     }
   }
   v.scores.geotag = geotag;
-  v.scores.spam = 0.0;
+  if (o.spam.enabled) {
+    SpamContext context;
+    s.spam_reporters.fill_context(report.reporter, report.time.unix, context);
+    const SpamScore spam = score_spam(report.text, context, s.spam_model.get());
+    v.scores.spam = std::clamp(spam.probability, 0.0, 1.0);
+    for (auto& r : spam.reasons()) add_reason(v.reasons, std::move(r));
+  }
 
   // --- decide ---
   const double risk = 1.0 - (1.0 - geotag) * (1.0 - v.scores.spam) * (1.0 - reuse) * (1.0 - reputation_risk);
@@ -450,6 +458,7 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
   r.decision = static_cast<std::uint8_t>(verdict.decision);
   r.verdict_json = verdict_json.empty() ? verdict_to_json(verdict) : std::move(verdict_json);
   r.shingles = text_shingles(report.text);
+  r.text = report.text;
   for (const auto& p : features.photos) {
     StoredPhoto sp;
     sp.path = p.path;
@@ -465,6 +474,7 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
   }
   index_photos(s, r, slot);
   if (!report.reporter.empty()) ++s.reporters[report.reporter].counts.reports;
+  s.spam_reporters.record_report(report.reporter, report.time.unix);
   // A spoofed place must not become the reference for the reporter's next report.
   if (verdict.scores.geotag < o.thresholds.review && verdict.decision != Decision::kReject) {
     r.flags |= kFlagGeoCommitted;
@@ -475,7 +485,7 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
   evict_and_shrink(s, o);
 }
 
-void apply_feedback(State& s, const Feedback& f) {
+void apply_feedback(State& s, const Feedback& f, double spam_learning_rate) {
   const auto it = s.by_id.find(f.report_id);
   if (it == s.by_id.end()) throw Error(ErrorCode::kNotFound, "feedback names unknown report '" + f.report_id + "'");
   const std::uint64_t slot = it->second;
@@ -486,6 +496,11 @@ void apply_feedback(State& s, const Feedback& f) {
     case FeedbackAction::kConfirm:
       if (rr && !(r.flags & kFlagConfirmed)) ++rr->counts.confirmed;
       if (rr && was_rejected) --rr->counts.rejected;
+      if (!(r.flags & kFlagConfirmed)) {
+        // Feeds the spam module: a genuine report (its reporter's tally, and the model).
+        s.spam_reporters.record_moderation(r.reporter, false);
+        if (s.spam_model && spam_learning_rate > 0 && !r.text.empty()) s.spam_model->update(r.text, false, spam_learning_rate);
+      }
       r.flags = static_cast<std::uint8_t>((r.flags & ~(kFlagSpam | kFlagFakeLocation)) | kFlagConfirmed);
       if (was_rejected && !(r.flags & kFlagShrunk)) {
         grid_add(s, r, slot);
@@ -495,6 +510,10 @@ void apply_feedback(State& s, const Feedback& f) {
     case FeedbackAction::kRejectSpam:
     case FeedbackAction::kFakeLocation:
       if (rr && !was_rejected) ++rr->counts.rejected;
+      if (f.action == FeedbackAction::kRejectSpam && !(r.flags & kFlagSpam)) {
+        s.spam_reporters.record_moderation(r.reporter, true);
+        if (s.spam_model && spam_learning_rate > 0 && !r.text.empty()) s.spam_model->update(r.text, true, spam_learning_rate);
+      }
       if (rr && (r.flags & kFlagConfirmed)) --rr->counts.confirmed;
       r.flags = static_cast<std::uint8_t>((r.flags & ~kFlagConfirmed) |
                                           (f.action == FeedbackAction::kRejectSpam ? kFlagSpam : kFlagFakeLocation));
@@ -616,7 +635,7 @@ void apply_record(State& s, const FilterOptions& o, std::string_view payload, co
     f.moderator = r.str();
     if (!r.done()) r.fail("trailing bytes after a feedback record");
     try {
-      apply_feedback(s, f);
+      apply_feedback(s, f, o.spam.learning_rate);
     } catch (const Error& e) {
       // Feedback on a report evicted by retention since: nothing left to change.
       if (e.code() != ErrorCode::kNotFound) throw Error(ErrorCode::kCorrupt, what + ": " + e.what());
@@ -648,6 +667,7 @@ std::string encode_state(const State& s) {
     w.u8(r.flags);
     w.str(r.incident);
     w.str(r.verdict_json);
+    w.str(r.text);
     w.u32(static_cast<std::uint32_t>(r.shingles.size()));
     for (auto x : r.shingles) w.u32(x);
     put_stored(w, r.photos);
@@ -670,6 +690,9 @@ std::string encode_state(const State& s) {
     w.i64(rr.counts.confirmed);
     w.i64(rr.counts.rejected);
   }
+  w.str(s.spam_reporters.serialize());
+  w.u8(s.spam_model ? 1 : 0);
+  if (s.spam_model) w.str(s.spam_model->to_bytes());
   return std::move(w.data());
 }
 
@@ -700,6 +723,7 @@ State decode_state(std::string_view payload, const FilterOptions& options, const
     x.flags = r.u8();
     x.incident = r.str();
     x.verdict_json = r.str();
+    x.text = r.str();
     const std::uint32_t ns = r.count(4);
     x.shingles.resize(ns);
     for (auto& v : x.shingles) v = r.u32();
@@ -742,6 +766,13 @@ State decode_state(std::string_view payload, const FilterOptions& options, const
     rr.counts.confirmed = r.i64();
     rr.counts.rejected = r.i64();
     s.reporters.emplace(std::move(id), rr);
+  }
+  try {
+    s.spam_reporters = saring::ReporterState::deserialize(r.str());
+    if (r.u8()) s.spam_model = std::make_unique<SpamModel>(SpamModel::from_bytes(r.str()));
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kCorrupt) throw Error(ErrorCode::kCorrupt, what + ": " + e.what());
+    throw Error(ErrorCode::kCorrupt, what + ": spam state does not decode: " + e.what());
   }
   if (!r.done()) r.fail("trailing bytes after the state");
   return s;

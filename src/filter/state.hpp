@@ -14,6 +14,8 @@
 #include "saring/filter/similarity.hpp"
 #include "saring/geo/geotag.hpp"
 #include "saring/index/hamming_index.hpp"
+#include "saring/spam/model.hpp"
+#include "saring/spam/reporter_state.hpp"
 
 namespace saring::detail {
 
@@ -44,13 +46,14 @@ struct Retained {
   std::uint8_t flags = 0;
   std::string incident;      // incident key; empty when in none (rejected, spam)
   std::string verdict_json;  // what submit returned, for idempotent replays
+  std::string text;          // for moderator feedback into the spam model; dropped when shrunk
   std::vector<std::uint32_t> shingles;
   std::vector<StoredPhoto> photos;
   std::size_t memory_bytes() const;
 };
 
 struct ReporterRecord {
-  ReporterState counts;
+  ReporterReputation counts;
 };
 
 struct State {
@@ -67,6 +70,10 @@ struct State {
   // Last positions per reporter and reporters per coordinate (the geo module's travel and
   // shared-coordinate checks). Rebuilt from the retained reports on reload (kFlagGeoCommitted).
   GeoHistory geo_history;
+  // The spam module's model (when configured; updated by feedback) and per-reporter activity
+  // (flood window, moderation tally) for its context rules.
+  std::unique_ptr<SpamModel> spam_model;
+  saring::ReporterState spam_reporters;
   std::map<std::string, std::vector<std::uint64_t>> incidents;
   std::unordered_map<std::string, ReporterRecord> reporters;
 
@@ -103,7 +110,7 @@ Verdict evaluate(const State& state, const FilterOptions& options, const GeotagC
 // `verdict_json` is verdict_to_json(verdict) when the caller has it already (saves a dump).
 void apply_submit(State& state, const FilterOptions& options, const Report& report,
                   const ReportFeatures& features, const Verdict& verdict, std::string verdict_json = {});
-void apply_feedback(State& state, const Feedback& feedback);
+void apply_feedback(State& state, const Feedback& feedback, double spam_learning_rate);
 
 std::string encode_submit(const Report& report, const ReportFeatures& features, const std::string& verdict_json);
 std::string encode_feedback(const Feedback& feedback);

@@ -33,7 +33,9 @@ TEST(Filter, FirstReportIsAcceptedAndOpensIncident) {
   EXPECT_EQ(v.decision, Decision::kAccept);
   EXPECT_EQ(v.incident, "a");
   EXPECT_FALSE(v.duplicate_of);
-  EXPECT_DOUBLE_EQ(v.scores.total, 0.0);
+  // Nothing against it: only the spam rules' prior (no model configured) remains.
+  EXPECT_LT(v.scores.total, 0.1);
+  EXPECT_LT(v.scores.spam, 0.1);
   // The geo module's area chain, widest first.
   ASSERT_EQ(v.areas.size(), 4u);
   EXPECT_EQ(v.areas.front().level, "provinsi");
@@ -195,13 +197,13 @@ TEST(Filter, FeedbackUpdatesReputationAndIncidents) {
   o.reputation.min_feedback = 2;
   Filter f(o);
   const Hash256 h = random_hash(7);
-  f.submit(make_report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8, "sampah", "", "spammer"), with_pdq(h));
-  f.submit(make_report("b", "2026-10-01T09:00:00+07:00", -6.2002, 106.8, "sampah", "", "honest"), with_pdq(h));
+  f.submit(make_report("a", "2026-10-01T08:00:00+07:00", -6.200013, 106.800027, "sampah", "", "spammer"), with_pdq(h));
+  f.submit(make_report("b", "2026-10-01T09:00:00+07:00", -6.200213, 106.800027, "sampah", "", "honest"), with_pdq(h));
   EXPECT_EQ(f.incident_members("b"), (std::vector<std::string>{"a", "b"}));
   // a was spam: it leaves the incident, so b becomes its earliest open report.
   f.feedback({FeedbackAction::kRejectSpam, "a"});
   EXPECT_EQ(f.incident_members("b"), (std::vector<std::string>{"b"}));
-  const Verdict c = f.submit(make_report("c", "2026-10-01T10:00:00+07:00", -6.2001, 106.8, "sampah", "", "x"), with_pdq(h));
+  const Verdict c = f.submit(make_report("c", "2026-10-01T10:00:00+07:00", -6.200113, 106.800027, "sampah", "", "x"), with_pdq(h));
   EXPECT_EQ(c.duplicate_of, "b");
   f.feedback({FeedbackAction::kConfirm, "b"});
   EXPECT_EQ(f.reporter("honest")->confirmed, 1);
@@ -221,6 +223,20 @@ TEST(Filter, FeedbackUpdatesReputationAndIncidents) {
   EXPECT_THROW(f.feedback({FeedbackAction::kMarkDuplicate, "c", "c"}), Error);
   EXPECT_EQ(parse_feedback_action("reject_spam"), FeedbackAction::kRejectSpam);
   EXPECT_THROW(parse_feedback_action("delete"), Error);
+}
+
+TEST(Filter, SpamRulesScoreTheText) {
+  Filter f(quiet());
+  const Verdict promo = f.submit(make_report("p", "2026-10-01T08:00:00+07:00", -6.200013, 106.800027, "sampah",
+                                             "PROMO pinjaman online cepat cair tanpa jaminan! Hubungi WA 081234567890 "
+                                             "klik bit.ly/pinjol sekarang"));
+  const Verdict plain = f.submit(make_report("q", "2026-10-01T08:05:00+07:00", -6.250013, 106.850027, "sampah",
+                                             "Sampah menumpuk di pinggir jalan sudah tiga hari"));
+  EXPECT_GT(promo.scores.spam, plain.scores.spam + 0.3);
+  bool spam_reason = false;
+  for (const auto& r : promo.reasons) spam_reason = spam_reason || r.group == "spam";
+  EXPECT_TRUE(spam_reason);
+  EXPECT_NE(promo.decision, Decision::kAccept);
 }
 
 TEST(Filter, RetentionBoundsMemory) {

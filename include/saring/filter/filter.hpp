@@ -69,7 +69,7 @@ struct Feedback {
   std::string moderator;  // opaque, journaled for audit
 };
 
-struct ReporterState {
+struct ReporterReputation {
   std::int64_t reports = 0;
   std::int64_t confirmed = 0;
   std::int64_t rejected = 0;  // spam or fake location
@@ -109,7 +109,7 @@ class Filter {
   std::optional<Verdict> verdict_of(const std::string& report_id) const;
   // Applies moderator feedback (journaled). Throws Error(kNotFound) for an unknown report id.
   void feedback(const Feedback& feedback);
-  std::optional<ReporterState> reporter(const std::string& reporter_id) const;
+  std::optional<ReporterReputation> reporter(const std::string& reporter_id) const;
   // The reports of the incident holding `report_id`, earliest first (empty when unknown).
   std::vector<std::string> incident_members(const std::string& report_id) const;
 

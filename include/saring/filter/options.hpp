@@ -63,6 +63,15 @@ struct GeotagSettings {
   void validate(const std::string& where = "geotag") const;
 };
 
+// The spam module's scoring (saring/spam/spam.hpp): text rules, plus a trained model when a model
+// file is given (`saring spam train`); moderator feedback updates that model online.
+struct SpamSettings {
+  bool enabled = true;
+  std::string model;            // path of a SpamModel file; empty: rules only
+  double learning_rate = 0.05;  // online update per moderator judgement (0: no updates)
+  void validate(const std::string& where = "spam") const;
+};
+
 struct ReputationOptions {
   int min_feedback = 3;                // judged reports before reputation counts
   double low = 0.3;                    // reputation below this adds a risk reason
@@ -91,6 +100,7 @@ struct FilterOptions {
   DuplicateOptions duplicate;
   PhotoReuseOptions photo_reuse;
   GeotagSettings geotag;
+  SpamSettings spam;
   ReputationOptions reputation;
   JournalOptions journal;
   std::map<std::string, CategoryOptions> categories;

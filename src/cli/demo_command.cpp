@@ -9,6 +9,9 @@
 #include "saring/core/json.hpp"
 #include "saring/filter/demo.hpp"
 #include "saring/filter/filter.hpp"
+#include "saring/spam/training.hpp"
+
+#include <filesystem>
 
 namespace saring::cli {
 namespace {
@@ -19,6 +22,7 @@ struct DemoArgs {
   std::vector<std::string> overrides;
   bool verbose = false;
   bool verdicts = false;
+  bool no_model = false;
 };
 
 std::string self_path() {
@@ -32,7 +36,22 @@ int run(const DemoArgs& a) {
   const auto reports = load_demo_reports(dir);
   const auto truth = load_demo_truth(dir);
   FilterOptions options = load_filter_options(a.config, a.overrides);
+  // The demo shows the whole pipeline, spam model included: unless a model is configured, train
+  // one on the demo's own labelled texts (written for saring, disjoint from the demo reports) the
+  // way `saring spam train` would, and hand it to the filter as a file.
+  std::string trained_model;
+  const std::string train_csv = dir + "/spam_train.csv";
+  if (!a.no_model && options.spam.enabled && options.spam.model.empty() && std::filesystem::exists(train_csv)) {
+    const LabeledTexts data = labeled_texts_from_csv(read_csv_file(train_csv), "text", "label");
+    trained_model = (std::filesystem::temp_directory_path() /
+                     ("saring-demo-spam-" + std::to_string(::getpid()) + ".model")).string();
+    SpamModel::train(data.texts, data.labels).save(trained_model);
+    options.spam.model = trained_model;
+    std::printf("saring demo: spam model trained on %zu labelled texts from %s\n", data.texts.size(),
+                train_csv.c_str());
+  }
   Filter filter(options);
+  if (!trained_model.empty()) std::filesystem::remove(trained_model);
   std::vector<Verdict> verdicts;
   const auto start = std::chrono::steady_clock::now();
   for (const auto& r : reports) {
@@ -69,6 +88,7 @@ void register_demo_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--set", args->overrides, "Override one option, e.g. --set thresholds.duplicate=0.7")->allow_extra_args(false);
   cmd->add_flag("--verbose", args->verbose, "List every report whose decision differs from the ground truth");
   cmd->add_flag("--verdicts", args->verdicts, "Also print each verdict JSON line");
+  cmd->add_flag("--no-model", args->no_model, "Rules only: do not train the demo's spam model");
   cmd->callback([args, &ctx] { run_guarded(ctx, "demo", [args] { return run(*args); }); });
 }
 

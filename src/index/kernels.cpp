@@ -198,7 +198,7 @@ std::size_t scan256_avx512(const std::uint64_t* h, std::size_t n, const std::uin
     // Sum lanes 0+1 and 2+3: qwords are then hashes 0,2,1,3,4,6,5,7.
     const __m512i d = _mm512_add_epi64(_mm512_shuffle_i64x2(a, b, _MM_SHUFFLE(2, 0, 2, 0)),
                                        _mm512_shuffle_i64x2(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
-    unsigned hit = _mm512_cmple_epu64_mask(d, bv);
+    unsigned hit = static_cast<unsigned>(_mm512_cmple_epu64_mask(d, bv)) & 0xffu;  // 8 lanes only
     while (hit) {
       out[k++] = static_cast<std::uint32_t>(i + kAvx512Lane[__builtin_ctz(hit)]);
       hit &= hit - 1;
@@ -218,7 +218,7 @@ std::size_t scan64_avx512(const std::uint64_t* h, std::size_t n, std::uint64_t q
   std::size_t k = 0, i = 0;
   for (; i + 8 <= n; i += 8) {
     const __m512i d = _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(h + i), qv));
-    unsigned hit = _mm512_cmple_epu64_mask(d, bv);
+    unsigned hit = static_cast<unsigned>(_mm512_cmple_epu64_mask(d, bv)) & 0xffu;  // 8 lanes only
     while (hit) {
       out[k++] = static_cast<std::uint32_t>(i + static_cast<unsigned>(__builtin_ctz(hit)));
       hit &= hit - 1;

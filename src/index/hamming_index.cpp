@@ -37,6 +37,8 @@ constexpr std::uint32_t kTomb = 0xfffffffeu;
 constexpr std::size_t kMaxIdBytes = 65535;
 
 std::size_t id_hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+// Table cells use the low hash bits; the tag takes the top byte, independent of them.
+std::uint8_t id_tag(std::size_t h) { return static_cast<std::uint8_t>(h >> (8 * sizeof(std::size_t) - 8)); }
 
 // Binomial coefficients up to 24 choose 24 (the widest chunk), for the cost model.
 constexpr std::array<std::array<double, 25>, 25> kChoose = [] {
@@ -150,12 +152,18 @@ std::string_view Storage<W>::id_at(std::uint32_t slot) const {
 
 template <int W>
 std::uint32_t Storage<W>::find(std::string_view id) const {
+  return find_hashed(id, id_hash(id));
+}
+
+template <int W>
+std::uint32_t Storage<W>::find_hashed(std::string_view id, std::size_t h) const {
   if (table.empty()) return kDead;
   const std::size_t mask = table.size() - 1;
-  for (std::size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
+  const std::uint8_t tag = id_tag(h);
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
     const std::uint32_t v = table[i];
     if (v == kEmpty) return kDead;
-    if (v != kTomb && id_at(v) == id) return v;
+    if (v != kTomb && tags[i] == tag && id_at(v) == id) return v;
   }
 }
 
@@ -163,19 +171,28 @@ template <int W>
 void Storage<W>::rebuild_table(std::size_t capacity) {
   capacity = std::bit_ceil(std::max<std::size_t>(capacity, 16));
   std::vector<std::uint32_t> fresh(capacity, kEmpty);
+  std::vector<std::uint8_t> fresh_tags(capacity, 0);
   const std::size_t mask = capacity - 1;
   for (std::uint32_t s = 0; s < slots(); ++s) {
     if (id_ref[s] == kDead) continue;
-    std::size_t i = id_hash(id_at(s)) & mask;
+    const std::size_t h = id_hash(id_at(s));
+    std::size_t i = h & mask;
     while (fresh[i] != kEmpty) i = (i + 1) & mask;
     fresh[i] = s;
+    fresh_tags[i] = id_tag(h);
   }
   table.swap(fresh);
+  tags.swap(fresh_tags);
   table_used = live;
 }
 
 template <int W>
 void Storage<W>::append(std::string_view id, const std::uint64_t* words, UnixSeconds time) {
+  append_hashed(id, id_hash(id), words, time);
+}
+
+template <int W>
+void Storage<W>::append_hashed(std::string_view id, std::size_t h, const std::uint64_t* words, UnixSeconds time) {
   if (slots() >= kTomb - 1) {
     throw Error(ErrorCode::kLimitExceeded, "Hamming index: more than 4294967293 insertions without compaction");
   }
@@ -190,10 +207,11 @@ void Storage<W>::append(std::string_view id, const std::uint64_t* words, UnixSec
   hashes.insert(hashes.end(), words, words + W);
   times.push_back(time);
   const std::size_t mask = table.size() - 1;
-  std::size_t i = id_hash(id) & mask;
+  std::size_t i = h & mask;
   while (table[i] != kEmpty && table[i] != kTomb) i = (i + 1) & mask;
   if (table[i] == kEmpty) ++table_used;
   table[i] = slot;
+  tags[i] = id_tag(h);
   ++live;
 }
 
@@ -223,7 +241,7 @@ void Storage<W>::reserve(std::size_t n) {
 template <int W>
 std::size_t Storage<W>::memory_bytes() const {
   return hashes.capacity() * 8 + times.capacity() * sizeof(UnixSeconds) + id_ref.capacity() * 4 +
-         arena.capacity() + table.capacity() * 4;
+         arena.capacity() + table.capacity() * 4 + tags.capacity();
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -526,11 +544,12 @@ void HammingIndexImpl<Hash>::check_id(std::string_view id) const {
 
 template <class Hash>
 void HammingIndexImpl<Hash>::append_locked(std::string_view id, const Hash& hash, UnixSeconds time) {
-  const std::uint32_t old = store_.find(id);
+  const std::size_t h = id_hash(id);
+  const std::uint32_t old = store_.find_hashed(id, h);
   if (old != kDead) store_.kill(old);
   std::uint64_t words[W];
   Traits::store(hash, words);
-  store_.append(id, words, time);
+  store_.append_hashed(id, h, words, time);
 }
 
 template <class Hash>

@@ -558,27 +558,25 @@ void HammingIndexImpl<Hash>::after_write(std::unique_lock<std::mutex>& /*writer 
     compact_locked();
     return;
   }
-  // Flush a full tail into a segment, then merge equal-or-smaller neighbours (a binary counter).
+  // Flush a full tail into a segment that also absorbs the trailing segments no larger than what it
+  // has gathered so far: the same end state as flushing and then merging like a binary counter,
+  // but each row is indexed once per flush instead of once per merge step.
   // Segments are built under the shared lock, so queries keep running; only the swap is exclusive.
-  while (store_.slots() - tail_begin() >= kTailMax) {
-    Segment s;
-    {
-      auto lock = read_lock();
-      s = build_segment(store_.hashes, tail_begin(), store_.slots());
-    }
-    auto lock = write_lock();
-    segments_.push_back(std::move(s));
+  if (store_.slots() - tail_begin() < kTailMax) return;
+  std::size_t keep = segments_.size();
+  std::uint32_t begin = tail_begin();
+  while (keep > 0 && segments_[keep - 1].size() <= store_.slots() - begin) {
+    --keep;
+    begin = segments_[keep].begin;
   }
-  while (segments_.size() >= 2 && segments_.back().size() >= segments_[segments_.size() - 2].size()) {
-    Segment merged;
-    {
-      auto lock = read_lock();
-      merged = build_segment(store_.hashes, segments_[segments_.size() - 2].begin, segments_.back().end);
-    }
-    auto lock = write_lock();
-    segments_.pop_back();
-    segments_.back() = std::move(merged);
+  Segment s;
+  {
+    auto lock = read_lock();
+    s = build_segment(store_.hashes, begin, store_.slots());
   }
+  auto lock = write_lock();
+  segments_.resize(keep);
+  segments_.push_back(std::move(s));
 }
 
 template <class Hash>
@@ -629,15 +627,31 @@ void HammingIndexImpl<Hash>::insert_batch(std::span<const std::string> ids, std:
   }
   for (const auto& id : ids) check_id(id);
   std::unique_lock writer(writer_mutex_);
-  // Pieces that grow with the index keep both the exclusive hold and the number of merges small.
+  {
+    // One allocation for the whole batch instead of one per piece (each copied the rows so far).
+    std::size_t id_bytes = 0;
+    for (const auto& id : ids) id_bytes += 2 + id.size();
+    auto lock = write_lock();
+    store_.reserve(store_.slots() + ids.size());
+    store_.arena.reserve(store_.arena.size() + id_bytes);
+  }
+  // Pieces as large as the index so far: the exclusive hold stays bounded relative to the index,
+  // and each piece's segment absorbs the older segments, so a row is indexed O(log) times.
+  constexpr std::size_t kAhead = 8;  // prefetch the id table cells of the ids a few rows ahead
   std::size_t i = 0;
   while (i < ids.size()) {
-    const std::size_t piece = std::max<std::size_t>(65536, store_.live / 2);
+    const std::size_t piece = std::max<std::size_t>(65536, store_.live);
     const std::size_t end = std::min(ids.size(), i + piece);
     {
       auto lock = write_lock();
-      store_.reserve(store_.slots() + (end - i));
-      for (; i < end; ++i) append_locked(ids[i], hashes[i], times[i]);
+      for (; i < end; ++i) {
+        if (i + kAhead < end) {
+          const std::size_t cell = id_hash(ids[i + kAhead]) & (store_.table.size() - 1);
+          __builtin_prefetch(store_.table.data() + cell);
+          __builtin_prefetch(store_.tags.data() + cell);
+        }
+        append_locked(ids[i], hashes[i], times[i]);
+      }
     }
     after_write(writer);
   }

@@ -37,6 +37,8 @@ constexpr std::uint32_t kTomb = 0xfffffffeu;
 constexpr std::size_t kMaxIdBytes = 65535;
 
 std::size_t id_hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+// Table cells use the low hash bits; the tag takes the top byte, independent of them.
+std::uint8_t id_tag(std::size_t h) { return static_cast<std::uint8_t>(h >> (8 * sizeof(std::size_t) - 8)); }
 
 // Binomial coefficients up to 24 choose 24 (the widest chunk), for the cost model.
 constexpr std::array<std::array<double, 25>, 25> kChoose = [] {
@@ -150,12 +152,18 @@ std::string_view Storage<W>::id_at(std::uint32_t slot) const {
 
 template <int W>
 std::uint32_t Storage<W>::find(std::string_view id) const {
+  return find_hashed(id, id_hash(id));
+}
+
+template <int W>
+std::uint32_t Storage<W>::find_hashed(std::string_view id, std::size_t h) const {
   if (table.empty()) return kDead;
   const std::size_t mask = table.size() - 1;
-  for (std::size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
+  const std::uint8_t tag = id_tag(h);
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
     const std::uint32_t v = table[i];
     if (v == kEmpty) return kDead;
-    if (v != kTomb && id_at(v) == id) return v;
+    if (v != kTomb && tags[i] == tag && id_at(v) == id) return v;
   }
 }
 
@@ -163,19 +171,28 @@ template <int W>
 void Storage<W>::rebuild_table(std::size_t capacity) {
   capacity = std::bit_ceil(std::max<std::size_t>(capacity, 16));
   std::vector<std::uint32_t> fresh(capacity, kEmpty);
+  std::vector<std::uint8_t> fresh_tags(capacity, 0);
   const std::size_t mask = capacity - 1;
   for (std::uint32_t s = 0; s < slots(); ++s) {
     if (id_ref[s] == kDead) continue;
-    std::size_t i = id_hash(id_at(s)) & mask;
+    const std::size_t h = id_hash(id_at(s));
+    std::size_t i = h & mask;
     while (fresh[i] != kEmpty) i = (i + 1) & mask;
     fresh[i] = s;
+    fresh_tags[i] = id_tag(h);
   }
   table.swap(fresh);
+  tags.swap(fresh_tags);
   table_used = live;
 }
 
 template <int W>
 void Storage<W>::append(std::string_view id, const std::uint64_t* words, UnixSeconds time) {
+  append_hashed(id, id_hash(id), words, time);
+}
+
+template <int W>
+void Storage<W>::append_hashed(std::string_view id, std::size_t h, const std::uint64_t* words, UnixSeconds time) {
   if (slots() >= kTomb - 1) {
     throw Error(ErrorCode::kLimitExceeded, "Hamming index: more than 4294967293 insertions without compaction");
   }
@@ -190,10 +207,11 @@ void Storage<W>::append(std::string_view id, const std::uint64_t* words, UnixSec
   hashes.insert(hashes.end(), words, words + W);
   times.push_back(time);
   const std::size_t mask = table.size() - 1;
-  std::size_t i = id_hash(id) & mask;
+  std::size_t i = h & mask;
   while (table[i] != kEmpty && table[i] != kTomb) i = (i + 1) & mask;
   if (table[i] == kEmpty) ++table_used;
   table[i] = slot;
+  tags[i] = id_tag(h);
   ++live;
 }
 
@@ -223,7 +241,7 @@ void Storage<W>::reserve(std::size_t n) {
 template <int W>
 std::size_t Storage<W>::memory_bytes() const {
   return hashes.capacity() * 8 + times.capacity() * sizeof(UnixSeconds) + id_ref.capacity() * 4 +
-         arena.capacity() + table.capacity() * 4;
+         arena.capacity() + table.capacity() * 4 + tags.capacity();
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -526,11 +544,12 @@ void HammingIndexImpl<Hash>::check_id(std::string_view id) const {
 
 template <class Hash>
 void HammingIndexImpl<Hash>::append_locked(std::string_view id, const Hash& hash, UnixSeconds time) {
-  const std::uint32_t old = store_.find(id);
+  const std::size_t h = id_hash(id);
+  const std::uint32_t old = store_.find_hashed(id, h);
   if (old != kDead) store_.kill(old);
   std::uint64_t words[W];
   Traits::store(hash, words);
-  store_.append(id, words, time);
+  store_.append_hashed(id, h, words, time);
 }
 
 template <class Hash>
@@ -539,27 +558,25 @@ void HammingIndexImpl<Hash>::after_write(std::unique_lock<std::mutex>& /*writer 
     compact_locked();
     return;
   }
-  // Flush a full tail into a segment, then merge equal-or-smaller neighbours (a binary counter).
+  // Flush a full tail into a segment that also absorbs the trailing segments no larger than what it
+  // has gathered so far: the same end state as flushing and then merging like a binary counter,
+  // but each row is indexed once per flush instead of once per merge step.
   // Segments are built under the shared lock, so queries keep running; only the swap is exclusive.
-  while (store_.slots() - tail_begin() >= kTailMax) {
-    Segment s;
-    {
-      auto lock = read_lock();
-      s = build_segment(store_.hashes, tail_begin(), store_.slots());
-    }
-    auto lock = write_lock();
-    segments_.push_back(std::move(s));
+  if (store_.slots() - tail_begin() < kTailMax) return;
+  std::size_t keep = segments_.size();
+  std::uint32_t begin = tail_begin();
+  while (keep > 0 && segments_[keep - 1].size() <= store_.slots() - begin) {
+    --keep;
+    begin = segments_[keep].begin;
   }
-  while (segments_.size() >= 2 && segments_.back().size() >= segments_[segments_.size() - 2].size()) {
-    Segment merged;
-    {
-      auto lock = read_lock();
-      merged = build_segment(store_.hashes, segments_[segments_.size() - 2].begin, segments_.back().end);
-    }
-    auto lock = write_lock();
-    segments_.pop_back();
-    segments_.back() = std::move(merged);
+  Segment s;
+  {
+    auto lock = read_lock();
+    s = build_segment(store_.hashes, begin, store_.slots());
   }
+  auto lock = write_lock();
+  segments_.resize(keep);
+  segments_.push_back(std::move(s));
 }
 
 template <class Hash>
@@ -610,15 +627,31 @@ void HammingIndexImpl<Hash>::insert_batch(std::span<const std::string> ids, std:
   }
   for (const auto& id : ids) check_id(id);
   std::unique_lock writer(writer_mutex_);
-  // Pieces that grow with the index keep both the exclusive hold and the number of merges small.
+  {
+    // One allocation for the whole batch instead of one per piece (each copied the rows so far).
+    std::size_t id_bytes = 0;
+    for (const auto& id : ids) id_bytes += 2 + id.size();
+    auto lock = write_lock();
+    store_.reserve(store_.slots() + ids.size());
+    store_.arena.reserve(store_.arena.size() + id_bytes);
+  }
+  // Pieces as large as the index so far: the exclusive hold stays bounded relative to the index,
+  // and each piece's segment absorbs the older segments, so a row is indexed O(log) times.
+  constexpr std::size_t kAhead = 8;  // prefetch the id table cells of the ids a few rows ahead
   std::size_t i = 0;
   while (i < ids.size()) {
-    const std::size_t piece = std::max<std::size_t>(65536, store_.live / 2);
+    const std::size_t piece = std::max<std::size_t>(65536, store_.live);
     const std::size_t end = std::min(ids.size(), i + piece);
     {
       auto lock = write_lock();
-      store_.reserve(store_.slots() + (end - i));
-      for (; i < end; ++i) append_locked(ids[i], hashes[i], times[i]);
+      for (; i < end; ++i) {
+        if (i + kAhead < end) {
+          const std::size_t cell = id_hash(ids[i + kAhead]) & (store_.table.size() - 1);
+          __builtin_prefetch(store_.table.data() + cell);
+          __builtin_prefetch(store_.tags.data() + cell);
+        }
+        append_locked(ids[i], hashes[i], times[i]);
+      }
     }
     after_write(writer);
   }

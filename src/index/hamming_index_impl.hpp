@@ -25,6 +25,8 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "index/kernels.hpp"
@@ -46,6 +48,16 @@ struct HugePageAllocator {
   HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
   T* allocate(std::size_t n) { return static_cast<T*>(huge_allocate(n * sizeof(T))); }
   void deallocate(T* p, std::size_t n) noexcept { huge_deallocate(p, n * sizeof(T)); }
+  // resize() default-initialises (no zero fill): segment postings and filter bytes are written in
+  // full right after, and zeroing them first cost a memset pass per segment build.
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
   template <class U>
   bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
 };
@@ -118,6 +130,9 @@ struct Storage {
   std::vector<std::uint32_t> id_ref;  // offset of the id in arena, or kDead
   std::vector<char> arena;            // per id: 2-byte little-endian length, then the bytes
   std::vector<std::uint32_t> table;   // open addressing over slots (kEmpty / kTomb markers)
+  // Per table cell, the top byte of the id's hash: a probe compares ids (a likely cache miss into
+  // the arena) only when the tags agree, which made inserting a new id several times cheaper.
+  std::vector<std::uint8_t> tags;
   std::size_t table_used = 0;         // occupied + tombstones
   std::size_t live = 0;
   std::size_t dead = 0;
@@ -125,7 +140,9 @@ struct Storage {
   std::uint32_t slots() const { return static_cast<std::uint32_t>(times.size()); }
   std::string_view id_at(std::uint32_t slot) const;
   std::uint32_t find(std::string_view id) const;  // kDead when absent
+  std::uint32_t find_hashed(std::string_view id, std::size_t h) const;
   void append(std::string_view id, const std::uint64_t* words, UnixSeconds time);  // id must be absent
+  void append_hashed(std::string_view id, std::size_t h, const std::uint64_t* words, UnixSeconds time);
   void kill(std::uint32_t slot);
   void rebuild_table(std::size_t capacity);
   void reserve(std::size_t n);

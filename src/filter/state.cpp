@@ -80,7 +80,8 @@ std::string earliest_open(const State& s, const std::string& key) {
 // Cells stay sorted by slot (commit order), however a slot got there (submit, confirm, reload).
 void grid_add(State& s, const Retained& r, std::uint64_t slot) {
   auto& v = s.grid[grid_cell(r.lat, r.lon)];
-  v.insert(std::upper_bound(v.begin(), v.end(), slot), slot);
+  const auto at = std::upper_bound(v.begin(), v.end(), slot, [](std::uint64_t a, const auto& e) { return a < e.first; });
+  v.insert(at, {slot, r.time.unix});
 }
 
 std::string photo_key(std::uint64_t slot, std::size_t k) { return std::to_string(slot) + "/" + std::to_string(k); }
@@ -96,7 +97,7 @@ void grid_remove(State& s, const Retained& r, std::uint64_t slot) {
   const auto it = s.grid.find(grid_cell(r.lat, r.lon));
   if (it == s.grid.end()) return;
   auto& v = it->second;
-  v.erase(std::remove(v.begin(), v.end(), slot), v.end());
+  v.erase(std::remove_if(v.begin(), v.end(), [slot](const auto& e) { return e.first == slot; }), v.end());
   if (v.empty()) s.grid.erase(it);
 }
 
@@ -282,11 +283,12 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
    for (std::uint64_t x = c0 & 0xffffffffu; x <= (c1 & 0xffffffffu); ++x) {
     const auto cell = s.grid.find((y << 32) | x);
     if (cell == s.grid.end()) continue;
-    for (std::uint64_t slot : cell->second) {
+    for (const auto& [slot, slot_time] : cell->second) {
+    const std::int64_t gap = report.time.unix - slot_time;
+    if (std::llabs(gap) > window) continue;  // decided from the cell entry alone
     const Retained& c = s.at(slot);
     if (c.flags & (kFlagSpam | kFlagFakeLocation | kFlagShrunk)) continue;
-    const std::int64_t gap = report.time.unix - c.time.unix;
-    if (std::llabs(gap) > window || !related(o, report.category, c.category)) continue;
+    if (!related(o, report.category, c.category)) continue;
     const double d = geodesic_m(report.lat, report.lon, c.lat, c.lon);
     if (d > radius) continue;
     const double closeness = (1.0 - 0.3 * d / radius) * (1.0 - 0.2 * static_cast<double>(std::llabs(gap)) / window);
@@ -731,7 +733,7 @@ State decode_state(std::string_view payload, const FilterOptions& options, const
     const std::uint64_t slot = s.first_slot + i;
     if (!s.by_id.emplace(x.id, slot).second) r.fail("report id '" + x.id + "' appears twice");
     if (!(x.flags & kFlagShrunk) && x.decision != static_cast<std::uint8_t>(Decision::kReject)) {
-      s.grid[grid_cell(x.lat, x.lon)].push_back(slot);  // slots ascend here: cells stay sorted
+      s.grid[grid_cell(x.lat, x.lon)].emplace_back(slot, x.time.unix);  // slots ascend here: cells stay sorted
     }
     s.reports.push_back(std::move(x));
     const Retained& kept = s.reports.back();

@@ -64,7 +64,9 @@ struct State {
   std::uint64_t seq = 0;          // journal sequence number of the last applied record
   std::int64_t now = INT64_MIN;   // latest report time seen (retention is measured from it)
   std::unordered_map<std::string, std::uint64_t> by_id;
-  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> grid;
+  // Per cell: (slot, report time) in slot order. The time sits next to the slot so the candidate
+  // loop skips out-of-window reports without loading them (a cache miss each at a 1M window).
+  std::unordered_map<std::uint64_t, std::vector<std::pair<std::uint64_t, std::int64_t>>> grid;
   // PDQ hashes of retained photos, keyed "<slot>/<photo index>" (the index module: MIH + SIMD scan).
   PdqIndex photos;
   // Last positions per reporter and reporters per coordinate (the geo module's travel and

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <queue>
 #include <shared_mutex>
 #include <unordered_map>
 
@@ -142,15 +143,41 @@ struct GeoHistory::Impl {
   std::unordered_map<CoordKey, std::unordered_map<std::string, UnixSeconds>, CoordKeyHash> at;
   UnixSeconds newest = std::numeric_limits<UnixSeconds>::min();
   std::size_t commits_since_sweep = 0;
+  // Every commit's (time, reporter[, coordinate]) in time order, so a sweep visits only what
+  // has expired instead of every entry: a full pass over millions of coordinates every 4096
+  // commits dominated large filter windows. A popped item whose entry has since moved on to a
+  // later time is skipped; the entries removed are exactly those a full pass would remove.
+  struct FixItem {
+    UnixSeconds time;
+    std::string reporter;
+  };
+  struct SeenItem {
+    UnixSeconds time;
+    CoordKey key;
+    std::string reporter;
+  };
+  struct Later {
+    bool operator()(const FixItem& a, const FixItem& b) const { return a.time > b.time; }
+    bool operator()(const SeenItem& a, const SeenItem& b) const { return a.time > b.time; }
+  };
+  std::priority_queue<FixItem, std::vector<FixItem>, Later> fix_queue;
+  std::priority_queue<SeenItem, std::vector<SeenItem>, Later> seen_queue;
 
   void sweep() {
-    // Amortised: a full pass every 4096 commits keeps memory bounded by the windows.
-    for (auto it = last.begin(); it != last.end();)
-      it = newest - it->second.time > options.reporter_ttl_s ? last.erase(it) : std::next(it);
-    for (auto it = at.begin(); it != at.end();) {
-      auto& m = it->second;
-      for (auto r = m.begin(); r != m.end();) r = newest - r->second > options.shared_window_s ? m.erase(r) : std::next(r);
-      it = m.empty() ? at.erase(it) : std::next(it);
+    // Amortised: once every 4096 commits, so memory stays bounded by the windows.
+    while (!fix_queue.empty() && newest - fix_queue.top().time > options.reporter_ttl_s) {
+      const auto it = last.find(fix_queue.top().reporter);
+      if (it != last.end() && it->second.time == fix_queue.top().time) last.erase(it);
+      fix_queue.pop();
+    }
+    while (!seen_queue.empty() && newest - seen_queue.top().time > options.shared_window_s) {
+      const SeenItem& item = seen_queue.top();
+      if (const auto it = at.find(item.key); it != at.end()) {
+        auto& m = it->second;
+        if (const auto r = m.find(item.reporter); r != m.end() && r->second == item.time) m.erase(r);
+        if (m.empty()) at.erase(it);
+      }
+      seen_queue.pop();
     }
   }
 };
@@ -185,10 +212,14 @@ void GeoHistory::commit(const Report& report) {
   if (report.reporter.empty() || !valid_position(report.lat, report.lon)) return;
   std::unique_lock lock(impl_->mutex);
   Fix& fix = impl_->last[report.reporter];
-  if (fix.report_id.empty() || report.time.unix >= fix.time)  // keep the latest, even if reports arrive out of order
+  if (fix.report_id.empty() || report.time.unix >= fix.time) {  // keep the latest, even if reports arrive out of order
     fix = Fix{report.lat, report.lon, report.time.unix, report.id};
-  UnixSeconds& seen = impl_->at[key_of(report.lat, report.lon)][report.reporter];
+    impl_->fix_queue.push({report.time.unix, report.reporter});
+  }
+  const CoordKey key = key_of(report.lat, report.lon);
+  UnixSeconds& seen = impl_->at[key][report.reporter];
   seen = std::max(seen, report.time.unix);
+  impl_->seen_queue.push({seen, key, report.reporter});
   impl_->newest = std::max(impl_->newest, report.time.unix);
   if (++impl_->commits_since_sweep >= 4096) {
     impl_->commits_since_sweep = 0;

@@ -26,6 +26,7 @@ void ReporterState::record_report(std::string_view reporter, UnixSeconds time) {
   if (reporter.empty()) return;
   std::unique_lock lock(*mutex_);
   Entry& e = entries_[std::string(reporter)];
+  trim(e);
   // Keep times sorted even when reports arrive slightly out of order.
   e.times.insert(std::upper_bound(e.times.begin(), e.times.end(), time), time);
   while (e.times.size() > options_.max_times_per_reporter) e.times.pop_front();
@@ -46,7 +47,7 @@ ReporterActivity ReporterState::activity(std::string_view reporter, UnixSeconds 
   const auto it = entries_.find(std::string(reporter));
   if (it == entries_.end()) return a;
   const Entry& e = it->second;
-  const auto lo = std::upper_bound(e.times.begin(), e.times.end(), window_start(time));
+  const auto lo = std::upper_bound(e.times.begin(), e.times.end(), std::max(window_start(time), cutoff_));
   const auto hi = std::upper_bound(e.times.begin(), e.times.end(), time);
   a.recent_reports = static_cast<std::size_t>(hi - lo);
   a.judged = e.judged;
@@ -63,10 +64,13 @@ void ReporterState::fill_context(std::string_view reporter, UnixSeconds time, Sp
 
 void ReporterState::prune(UnixSeconds time) {
   std::unique_lock lock(*mutex_);
+  cutoff_ = std::max(cutoff_, window_start(time));
+  // Amortised: a full pass once per entries/16 calls (readers already ignore pruned times).
+  if (++prunes_since_sweep_ < std::max<std::size_t>(64, entries_.size() / 16)) return;
+  prunes_since_sweep_ = 0;
   for (auto it = entries_.begin(); it != entries_.end();) {
-    auto& t = it->second.times;
-    while (!t.empty() && t.front() <= window_start(time)) t.pop_front();
-    if (t.empty() && it->second.judged == 0) {
+    trim(it->second);
+    if (it->second.times.empty() && it->second.judged == 0) {
       it = entries_.erase(it);
     } else {
       ++it;
@@ -76,7 +80,8 @@ void ReporterState::prune(UnixSeconds time) {
 
 std::size_t ReporterState::reporters() const {
   std::shared_lock lock(*mutex_);
-  return entries_.size();
+  return static_cast<std::size_t>(
+      std::count_if(entries_.begin(), entries_.end(), [this](const auto& kv) { return !dead(kv.second); }));
 }
 
 // Format: "saring-reporter-state 1\n", then per reporter "<id>\t<judged>\t<rejected>\t<t1>,<t2>,...\n"
@@ -86,13 +91,16 @@ std::string ReporterState::serialize() const {
   std::ostringstream out;
   out << "saring-reporter-state 1\n";
   std::vector<const std::pair<const std::string, Entry>*> sorted;
-  for (const auto& kv : entries_) sorted.push_back(&kv);
+  for (const auto& kv : entries_) {
+    if (!dead(kv.second)) sorted.push_back(&kv);
+  }
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
   for (const auto* kv : sorted) {
     if (kv->first.find_first_of("\t\n\r") != std::string::npos) continue;
     out << kv->first << '\t' << kv->second.judged << '\t' << kv->second.rejected << '\t';
     bool first = true;
     for (UnixSeconds t : kv->second.times) {
+      if (t <= cutoff_) continue;  // pruned
       out << (first ? "" : ",") << t;
       first = false;
     }

@@ -64,7 +64,18 @@ class ReporterState {
   UnixSeconds window_start(UnixSeconds time) const {
     return time < INT64_MIN + options_.flood_window_seconds ? INT64_MIN : time - options_.flood_window_seconds;
   }
+  // Drops the times prune() has already ruled out (lazy: prune() only raises cutoff_).
+  void trim(Entry& e) const {
+    while (!e.times.empty() && e.times.front() <= cutoff_) e.times.pop_front();
+  }
+  // An entry prune() would have erased: no time after the cutoff and no moderation history.
+  bool dead(const Entry& e) const { return e.judged == 0 && (e.times.empty() || e.times.back() <= cutoff_); }
   ReporterStateOptions options_;
+  // prune() is called per report by the filter; a full pass over every reporter each time made
+  // filling a large window quadratic. It records the cutoff (times at or before it are gone as
+  // far as any reader can tell) and sweeps the map only every so often.
+  UnixSeconds cutoff_ = INT64_MIN;
+  std::size_t prunes_since_sweep_ = 0;
   mutable std::unique_ptr<std::shared_mutex> mutex_;
   std::unordered_map<std::string, Entry> entries_;
 };

@@ -3,7 +3,7 @@
 # ASan+UBSan (build-asan/), the concurrent suites under TSan (build-tsan/), and each libFuzzer
 # target over its seed corpus plus a short run (build-fuzz/). Installs missing Debian packages first.
 #   SARING_TEST_STAGES="main asan tsan fuzz"  choose stages (default: all)
-#   SARING_FUZZ_SECONDS=20                    time per fuzz target beyond its corpus
+#   SARING_FUZZ_SECONDS=15                    time per fuzz target beyond its corpus
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

@@ -374,6 +374,9 @@ def main():
                 "variants of `pNN.jpg`):\n\n| file | original | licence | attribution |\n| --- | --- | --- | --- |\n" % a.seed)
         for i, (fname, lic, who) in enumerate(PHOTOS):
             f.write(f"| p{i:02d}.jpg | {fname} | {lic} | {who} |\n")
+        f.write("\n`spam_train.csv`: a copy of `tests/data/spam/reports_labeled.csv`, 60 short texts written for saring\n"
+                "(30 report-like, 30 promotion/scam; Apache-2.0). `saring demo` trains its spam model on them at\n"
+                "start (none of them is a demo report text); `saring demo --no-model` runs with the rules only.\n")
     kinds = {}
     for t in truth:
         kinds[t["kind"]] = kinds.get(t["kind"], 0) + 1

@@ -31,13 +31,33 @@ void append_hex(std::string& out, std::uint64_t v) {
   for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kDigits[(v >> shift) & 0xf]);
 }
 
-// The hardware popcount instruction is not part of baseline x86-64: let the loader pick it.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("popcnt", "default")))
-#endif
-int popcount4(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t d) {
+// The hardware popcount instruction is not part of baseline x86-64, so it is chosen at run time.
+// A plain flag, not an ifunc (target_clones): ifunc resolvers run before the sanitizer runtimes
+// start and crash TSan-instrumented programs.
+int popcount4_portable(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t d) {
   return std::popcount(a) + std::popcount(b) + std::popcount(c) + std::popcount(d);
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("popcnt"))) int popcount4_hardware(std::uint64_t a, std::uint64_t b, std::uint64_t c,
+                                                          std::uint64_t d) {
+  return __builtin_popcountll(a) + __builtin_popcountll(b) + __builtin_popcountll(c) + __builtin_popcountll(d);
+}
+
+bool cpu_has_popcnt() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("popcnt");
+}
+
+int popcount4(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t d) {
+  static const bool hardware = cpu_has_popcnt();
+  return hardware ? popcount4_hardware(a, b, c, d) : popcount4_portable(a, b, c, d);
+}
+#else
+int popcount4(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t d) {
+  return popcount4_portable(a, b, c, d);
+}
+#endif
 
 }  // namespace
 

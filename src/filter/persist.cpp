@@ -1,5 +1,7 @@
 #include "persist.hpp"
 
+#include "core/crc32.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -17,16 +19,6 @@ constexpr char kJournalMagic[8] = {'S', 'A', 'R', 'J', 'R', 'N', 'L', '\0'};
 constexpr char kSnapshotMagic[8] = {'S', 'A', 'R', 'S', 'N', 'A', 'P', '\0'};
 constexpr std::size_t kJournalHeader = 8 + 4 + 8;
 constexpr std::size_t kSnapshotHeader = 8 + 4 + 8 + 8 + 4;
-
-std::array<std::uint32_t, 256> make_table() {
-  std::array<std::uint32_t, 256> t{};
-  for (std::uint32_t i = 0; i < 256; ++i) {
-    std::uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    t[i] = c;
-  }
-  return t;
-}
 
 [[noreturn]] void io_error(const std::string& what, const std::string& path) {
   throw Error(ErrorCode::kIo, what + " '" + path + "': " + std::strerror(errno));
@@ -54,11 +46,7 @@ void fsync_dir(const std::string& dir) {
 }  // namespace
 
 std::uint32_t crc32(const void* data, std::size_t size, std::uint32_t crc) {
-  static const auto table = make_table();
-  const auto* p = static_cast<const unsigned char*>(data);
-  crc = ~crc;
-  for (std::size_t i = 0; i < size; ++i) crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
-  return ~crc;
+  return detail::crc32_update(crc, data, size);
 }
 
 std::string encode_journal_header(std::uint64_t base_seq) {

@@ -12,7 +12,7 @@
 #include <ostream>
 #include <tuple>
 
-#include "index/crc32.hpp"
+#include "core/crc32.hpp"
 #include "index/hamming_index_impl.hpp"
 #include "saring/core/error.hpp"
 

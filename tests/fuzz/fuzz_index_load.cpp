@@ -5,7 +5,7 @@
 #include <sstream>
 #include <string>
 
-#include "index/crc32.hpp"
+#include "core/crc32.hpp"
 #include "saring/core/error.hpp"
 #include "saring/index/hamming_index.hpp"
 

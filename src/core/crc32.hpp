@@ -1,4 +1,4 @@
-// CRC-32 (IEEE 802.3 polynomial, the one zlib and PNG use) for the index file's trailer.
+// CRC-32 (IEEE 802.3 polynomial, the one zlib and PNG use): index file trailer, filter journal and snapshot.
 #pragma once
 
 #include <cstddef>

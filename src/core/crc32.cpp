@@ -1,4 +1,4 @@
-#include "index/crc32.hpp"
+#include "core/crc32.hpp"
 
 #include <array>
 #include <cstring>

@@ -341,8 +341,7 @@ void HammingIndexImpl<Hash>::scan_linear(std::uint32_t begin, std::uint32_t end,
       if (store_.id_ref[slot] == kDead) continue;
       const std::uint64_t* e = store_.hashes.data() + std::size_t{slot} * W;
       const int d = W == 4 ? k.distance256(e, q) : k.distance64(e[0], q[0]);
-      // Re-checked: a kernel may only over-report. (In the ThreadSanitizer build the AVX-512 kernels
-      // once read bits above the 8 lanes of a __mmask8; they now mask them off.)
+      // Re-checked: a kernel may only over-report (see kernels.cpp on GCC's TSan mask spill).
       if (d <= radius) hits.push_back({slot, d, variant});
     }
   }

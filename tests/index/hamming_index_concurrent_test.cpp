@@ -77,7 +77,9 @@ TEST(HammingIndexConcurrent, WritersTakeTurns) {
   }
   for (auto& t : writers) t.join();
   EXPECT_EQ(index.size(), 15000u);
-  EXPECT_EQ(index.query(Hash64(7 * 2654435761u), 0).size(), 3u);
+  std::vector<std::string> ids;
+  for (const auto& m : index.query(Hash64(7 * 2654435761u), 0)) ids.push_back(m.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"0:7", "1:7", "2:7"}));
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <iosfwd>
 #include <memory>
 #include <span>
@@ -130,8 +131,9 @@ struct Storage {
   std::vector<std::uint32_t> id_ref;  // offset of the id in arena, or kDead
   std::vector<char> arena;            // per id: 2-byte little-endian length, then the bytes
   std::vector<std::uint32_t> table;   // open addressing over slots (kEmpty / kTomb markers)
-  // Per table cell, the top byte of the id's hash: a probe compares ids (a likely cache miss into
-  // the arena) only when the tags agree, which made inserting a new id several times cheaper.
+  // Per table cell a tag: 0 empty, 1 tombstone, else the top byte of the id's hash (never 0 or 1).
+  // Probes read tags first and touch the slot and the arena (likely cache misses) only when the
+  // tags agree, so a lookup of a new id costs one miss.
   std::vector<std::uint8_t> tags;
   std::size_t table_used = 0;         // occupied + tombstones
   std::size_t live = 0;
@@ -184,7 +186,11 @@ class HammingIndexImpl {
   std::size_t segment_count() const;  // for tests
 
  private:
-  static Segment build_segment(const BigVector<std::uint64_t>& hashes, std::uint32_t begin, std::uint32_t end);
+  // Builds into reuse's buffers when they are large enough (see retire()).
+  static Segment build_segment(const BigVector<std::uint64_t>& hashes, std::uint32_t begin, std::uint32_t end,
+                               Segment&& reuse);
+  Segment take_spare(std::uint32_t rows);  // writer only
+  void retire(Segment&& s);                // writer only, under the exclusive lock
   std::uint32_t tail_begin() const { return segments_.empty() ? 0 : segments_.back().end; }
   void check_id(std::string_view id) const;
   void append_locked(std::string_view id, const Hash& hash, UnixSeconds time);
@@ -220,6 +226,8 @@ class HammingIndexImpl {
   std::mutex writer_mutex_;               // one writer at a time (it may build under a shared lock)
   Storage<W> store_;
   std::vector<Segment> segments_;
+  std::vector<Segment> spare_;                // retired segment buffers; the writer's alone
+  std::atomic<std::size_t> spare_bytes_{0};   // read by memory_bytes()
 };
 
 }  // namespace saring::detail

@@ -76,8 +76,12 @@ TEST(Geotag, BogorAndDepokAreOutsideWithDistance) {
   const auto depok = checker().evaluate(report_at(-6.4025, 106.7942));
   ASSERT_TRUE(depok.has(kGeoOutsideServiceArea));
   EXPECT_NEAR(depok.find(kGeoOutsideServiceArea)->value, 4200, 1500);
-  // Farther away is less plausible.
-  EXPECT_LT(bogor.plausibility, depok.plausibility);
+  // Farther away is less plausible, up to outside_full_severity_m (2 km): both are beyond it.
+  const auto near_line = checker().evaluate(report_at(-6.3750, 106.7942));  // ~1.2 km south of the line
+  ASSERT_TRUE(near_line.has(kGeoOutsideServiceArea));
+  EXPECT_NEAR(near_line.find(kGeoOutsideServiceArea)->value, 1200, 300);
+  EXPECT_LT(depok.plausibility, near_line.plausibility);
+  EXPECT_EQ(bogor.plausibility, depok.plausibility);
   EXPECT_TRUE(bogor.areas.empty());
 }
 

@@ -72,7 +72,10 @@ struct GeotagOptions {
   double null_island_radius_m = 1000;   // GBIF and CoordinateCleaner use a similar buffer
   // The bundled polygons are simplified (tens of metres); points this close count as inside.
   double outside_tolerance_m = 100;
-  double outside_full_severity_m = 10000;  // severity ramps from 0.5 at the tolerance to 1 here
+  // Severity ramps from 0.5 at the tolerance to 1 here. A phone fix is rarely off by more than a
+  // few hundred metres, so a pin kilometres beyond the city line is a report from elsewhere
+  // (the demo's Depok/Tangerang/Bekasi reports are 2.5-6 km out).
+  double outside_full_severity_m = 2000;
   // In the water layer, outside every area, and farther than this from the nearest area.
   double sea_margin_m = 100;
   std::vector<std::string> water_ok_categories;  // categories that may lie on water (e.g. "kapal")

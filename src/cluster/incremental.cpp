@@ -137,7 +137,7 @@ class IncrementalState {
     // rounding of the squared-chord computation covered too: two points of one cell are neighbours.
     h = (std::sqrt(radius.chord2_in) / std::sqrt(3.0) - 3 * kBoxSlack) * (1.0 - 1e-12);
     const double reach_len = std::sqrt(radius.chord2_out) + 2 * kBoxSlack;
-    reach = static_cast<int>(std::ceil(reach_len / h));
+    block_reach = static_cast<int>(std::ceil(reach_len / (2 * h) + 1e-6));
     if (opt.eps_time_s) {
       time_w = static_cast<__int128>(*opt.eps_time_s) + 1;
       eps_time_u = static_cast<std::uint64_t>(*opt.eps_time_s);
@@ -172,10 +172,22 @@ class IncrementalState {
   struct Cell {
     CellKey key;
     std::vector<Entry> entries;
-    std::vector<std::uint32_t> near;  // existing cells (itself included) that can hold neighbours
     std::uint32_t ncore = 0;
     std::int32_t cluster = -1;  // while ncore > 0
     std::uint32_t cpos = 0;     // index in the cluster's cell list
+    std::uint32_t block = 0;
+    std::uint8_t oct = 0, lpos = 0;  // octant in the block, index in the block's list
+  };
+  // The index over cells: blocks of 2 x 2 x 2 cells (edge 2h, still covering eps) with links to
+  // the blocks around them, built when a block is created. Building such links for every fine
+  // cell would cost several times more lookups, and scattered reports create cells all the time.
+  struct Block {
+    CellKey key;
+    std::vector<std::uint32_t> near;  // existing blocks (itself included) that can hold neighbours
+    std::uint32_t sub[8] = {kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone};
+    std::uint32_t list[8] = {};  // the cells present, packed
+    std::uint8_t n = 0;
+    bool fresh = true;
   };
   struct Cluster {
     std::int64_t incident = -1;
@@ -187,7 +199,7 @@ class IncrementalState {
   Radius radius;
   std::uint32_t min_pts = 1;
   double h = 0;
-  int reach = 2;
+  int block_reach = 1;
   __int128 time_w = 0;  // time bucket width eps_time + 1 (0: no time radius)
   std::uint64_t eps_time_u = 0;
 
@@ -200,8 +212,10 @@ class IncrementalState {
   std::vector<std::string> cat_names;
 
   std::vector<Cell> cells;
-  CellKeyMap cell_map;
-  std::size_t empty_cells = 0;
+  std::vector<std::uint32_t> free_cells;
+  std::vector<Block> blocks;
+  CellKeyMap block_map;
+  std::size_t empty_blocks = 0;
 
   std::vector<Cluster> clusters;
   std::vector<std::int32_t> free_clusters;
@@ -272,67 +286,148 @@ class IncrementalState {
   std::uint32_t full_count(std::uint32_t s) const {
     const Slot& a = slots[s];
     std::uint32_t n = 0;
-    for (std::uint32_t ci : cells[a.cell].near) {
+    for_near(a.cell, [&](std::uint32_t ci) {
       const Cell& c = cells[ci];
-      if (c.entries.empty() || out_of_reach(c, a.p)) continue;
+      if (out_of_reach(c, a.p)) return;
       if (all_related(c, a)) {
         n += static_cast<std::uint32_t>(c.entries.size());
-        continue;
+        return;
       }
       for (const Entry& e : c.entries) n += related(a, e) ? 1u : 0u;
-    }
+    });
     return n;
   }
   // Some core point of cell c is a neighbour of a.
-  bool touches_core(const Slot& a, const Cell& c) const {
-    if (c.ncore == 0 || out_of_reach(c, a.p)) return false;
-    const bool all_core = c.ncore == c.entries.size();
-    if (all_core && all_related(c, a)) return true;
+  bool touches_core(const Slot& a, const Cell& c) const { return core_touched(a, c) != kNone; }
+  // A core point of cell c that is a neighbour of a (the first found), or kNone.
+  std::uint32_t core_touched(const Slot& a, const Cell& c) const {
+    if (c.ncore == 0 || out_of_reach(c, a.p)) return kNone;
     for (const Entry& e : c.entries)
-      if (e.core && related(a, e)) return true;
-    return false;
+      if (e.core && related(a, e)) return e.slot;
+    return kNone;
   }
-  // The cells are linked: some core pair across them are neighbours.
+  // The cells are linked: some core pair across them are neighbours. Only points within reach of
+  // the other cell's cube can form the pair, so both sides are filtered first: when the cells are
+  // not linked this costs a scan of each plus the few pairs near the facing sides.
+  // No point of cell a can be a neighbour of a point of cell b (their widened cubes are apart).
+  bool cells_apart(const Cell& a, const Cell& b) const {
+    auto gap = [&](std::int64_t x, std::int64_t y) {
+      const std::int64_t d = x > y ? x - y : y - x;
+      return d <= 1 ? 0.0 : std::fmax(0.0, static_cast<double>(d - 1) * h - 2 * kBoxSlack);
+    };
+    const double gx = gap(a.key.x, b.key.x), gy = gap(a.key.y, b.key.y), gz = gap(a.key.z, b.key.z);
+    return (gx * gx + gy * gy + gz * gz) * (1.0 - 1e-9) > radius.chord2_out;
+  }
+  // The cells are linked: some core pair across them are neighbours. Points out of reach of the
+  // other cell's cube are skipped at the cost of a box test; in dense places the first core near
+  // the other cell usually has a neighbour there.
   bool linked(std::uint32_t ai, std::uint32_t bi) const {
     const Cell& a = cells[ai];
     const Cell& b = cells[bi];
-    if (a.ncore == 0 || b.ncore == 0) return false;
+    if (a.ncore == 0 || b.ncore == 0 || cells_apart(a, b)) return false;
     const Cell& small = a.ncore <= b.ncore ? a : b;
     const Cell& big = a.ncore <= b.ncore ? b : a;
-    for (const Entry& e : small.entries)
-      if (e.core && touches_core(slots[e.slot], big)) return true;
+    for (const Entry& e : small.entries) {
+      if (!e.core || box_min2(big, e.x, e.y, e.z) * (1.0 - 1e-9) > radius.chord2_out) continue;
+      const Slot& x = slots[e.slot];
+      for (const Entry& f : big.entries)
+        if (f.core && related(x, f)) return true;
+    }
     return false;
   }
 
   // ---- grid ---------------------------------------------------------------------------------
-  std::uint32_t cell_for(const Slot& a) {
-    const CellKey key = key_of(a);
-    const std::uint32_t c = cell_map.insert(key, static_cast<std::uint32_t>(cells.size()));
-    if (c != cells.size()) {
-      if (cells[c].entries.empty()) --empty_cells;
-      return c;
+  // Points lie on the unit sphere (|p| = 1 up to rounding), so a cube that does not meet the
+  // sphere holds none; locally the sphere is a plane, which cuts only about a third of the cubes
+  // around a block, and the others need no lookup.
+  bool meets_sphere(const CellKey& k, double edge) const {
+    double near2 = 0, far2 = 0;
+    for (const std::int64_t c : {k.x, k.y, k.z}) {
+      const double lo = static_cast<double>(c) * edge - kBoxSlack, hi = static_cast<double>(c + 1) * edge + kBoxSlack;
+      const double n = lo > 0 ? lo : (hi < 0 ? -hi : 0.0);
+      const double f = std::fmax(std::fabs(lo), std::fabs(hi));
+      near2 += n * n;
+      far2 += f * f;
     }
-    cells.emplace_back();
-    cells[c].key = key;
-    mark_epoch.push_back(0);
-    mark_group.push_back(0);
-    seed_epoch.push_back(0);
+    return near2 <= 1.0 + 1e-9 && far2 >= 1.0 - 1e-9;
+  }
+  std::uint32_t block_for(const CellKey& key) {
+    const std::uint32_t b = block_map.insert(key, static_cast<std::uint32_t>(blocks.size()));
+    if (b != blocks.size()) return b;
+    blocks.emplace_back();
+    blocks[b].key = key;
     const int tr = time_w ? 1 : 0;
-    for (int dx = -reach; dx <= reach; ++dx)
-      for (int dy = -reach; dy <= reach; ++dy)
-        for (int dz = -reach; dz <= reach; ++dz)
+    const double edge = 2 * h;
+    for (int dx = -block_reach; dx <= block_reach; ++dx)
+      for (int dy = -block_reach; dy <= block_reach; ++dy)
+        for (int dz = -block_reach; dz <= block_reach; ++dz)
           for (int dt = -tr; dt <= tr; ++dt) {
             // Wrapping add: bucket arithmetic at the ends of the int64 range must not overflow (a
-            // spurious neighbour cell is harmless, the point test is exact).
+            // spurious neighbour is harmless, the point test is exact).
             const CellKey k{key.x + dx, key.y + dy, key.z + dz,
                             static_cast<std::int64_t>(static_cast<std::uint64_t>(key.t) + static_cast<std::uint64_t>(dt)),
                             key.cat};
-            const std::uint32_t d = (dx | dy | dz | dt) == 0 ? c : cell_map.find(k);
+            const bool self = (dx | dy | dz | dt) == 0;
+            if (!self && !meets_sphere(k, edge)) continue;
+            const std::uint32_t d = self ? b : block_map.find(k);
             if (d == CellKeyMap::kMissing) continue;
-            cells[c].near.push_back(d);
-            if (d != c) cells[d].near.push_back(c);
+            blocks[b].near.push_back(d);
+            if (d != b) blocks[d].near.push_back(b);
           }
+    return b;
+  }
+  std::uint32_t cell_for(const Slot& a) {
+    const CellKey key = key_of(a);
+    const std::uint32_t b =
+        block_for(CellKey{key.x >> 1, key.y >> 1, key.z >> 1, key.t, key.cat});  // >> 1: floor(x / 2)
+    const int oct = static_cast<int>(((key.x & 1) << 2) | ((key.y & 1) << 1) | (key.z & 1));
+    if (blocks[b].sub[oct] != kNone) return blocks[b].sub[oct];
+    std::uint32_t c;
+    if (!free_cells.empty()) {
+      c = free_cells.back();
+      free_cells.pop_back();
+    } else {
+      c = static_cast<std::uint32_t>(cells.size());
+      cells.emplace_back();
+      mark_epoch.push_back(0);
+      mark_group.push_back(0);
+      seed_epoch.push_back(0);
+    }
+    Cell& cell = cells[c];
+    cell.key = key;
+    cell.block = b;
+    cell.oct = static_cast<std::uint8_t>(oct);
+    cell.ncore = 0;
+    cell.cluster = -1;
+    Block& bl = blocks[b];
+    if (bl.n == 0 && !bl.fresh) --empty_blocks;
+    bl.fresh = false;
+    bl.sub[oct] = c;
+    cell.lpos = bl.n;
+    bl.list[bl.n++] = c;
     return c;
+  }
+  // Cells are freed as soon as they are empty; blocks stay (their neighbour lists cost lookups to
+  // build) until compaction.
+  void free_cell(std::uint32_t c) {
+    Cell& cell = cells[c];
+    Block& bl = blocks[cell.block];
+    bl.sub[cell.oct] = kNone;
+    const std::uint8_t pos = cell.lpos;
+    bl.list[pos] = bl.list[--bl.n];
+    cells[bl.list[pos]].lpos = pos;
+    cell.entries.clear();
+    free_cells.push_back(c);
+    if (bl.n == 0) ++empty_blocks;
+  }
+  // f(cell) for every cell in the blocks around cell c (c included): a superset of the cells that
+  // can hold neighbours of c's points.
+  template <typename F>
+  void for_near(std::uint32_t c, F&& f) const {
+    for (std::uint32_t b : blocks[cells[c].block].near) {
+      const Block& bl = blocks[b];
+      for (std::uint8_t i = 0; i < bl.n; ++i) f(bl.list[i]);
+    }
   }
   void grid_add(std::uint32_t s) {
     Slot& a = slots[s];
@@ -348,41 +443,34 @@ class IncrementalState {
     entries[a.cell_pos] = entries.back();
     slots[entries[a.cell_pos].slot].cell_pos = a.cell_pos;
     entries.pop_back();
-    if (entries.empty()) ++empty_cells;
   }
   Entry& entry(std::uint32_t s) { return cells[slots[s].cell].entries[slots[s].cell_pos]; }
 
-  // Drops empty cells once they outnumber the others: a clusterer that roams (or, with a time
-  // radius, moves on in time) would otherwise keep every cell it ever touched.
-  void maybe_compact_cells() {
-    if (empty_cells <= cells.size() - empty_cells + 65536) return;
-    std::vector<std::uint32_t> remap(cells.size(), kNone);
-    std::vector<Cell> kept;
-    kept.reserve(cells.size() - empty_cells);
-    for (std::uint32_t c = 0; c < cells.size(); ++c)
-      if (!cells[c].entries.empty()) {
-        remap[c] = static_cast<std::uint32_t>(kept.size());
-        kept.push_back(std::move(cells[c]));
+  // Drops empty blocks once they outnumber the others: a clusterer that roams (or, with a time
+  // radius, moves on in time) would otherwise keep every block it ever touched.
+  void maybe_compact_blocks() {
+    if (empty_blocks <= blocks.size() - empty_blocks + 65536) return;
+    std::vector<std::uint32_t> remap(blocks.size(), kNone);
+    std::vector<Block> kept;
+    kept.reserve(blocks.size() - empty_blocks);
+    for (std::uint32_t b = 0; b < blocks.size(); ++b)
+      if (blocks[b].n > 0) {
+        remap[b] = static_cast<std::uint32_t>(kept.size());
+        kept.push_back(std::move(blocks[b]));
       }
-    cells.swap(kept);
-    cell_map = CellKeyMap(cells.size());
-    for (std::uint32_t c = 0; c < cells.size(); ++c) {
-      Cell& cell = cells[c];
-      cell_map.insert(cell.key, c);
+    blocks.swap(kept);
+    block_map = CellKeyMap(blocks.size());
+    for (std::uint32_t b = 0; b < blocks.size(); ++b) {
+      Block& bl = blocks[b];
+      block_map.insert(bl.key, b);
       std::size_t w = 0;
-      for (std::uint32_t d : cell.near)
-        if (remap[d] != kNone) cell.near[w++] = remap[d];
-      cell.near.resize(w);
-      cell.near.shrink_to_fit();
-      for (const Entry& e : cell.entries) slots[e.slot].cell = c;
+      for (std::uint32_t d : bl.near)
+        if (remap[d] != kNone) bl.near[w++] = remap[d];
+      bl.near.resize(w);
+      bl.near.shrink_to_fit();
+      for (std::uint8_t i = 0; i < bl.n; ++i) cells[bl.list[i]].block = b;
     }
-    for (Cluster& k : clusters)
-      for (std::uint32_t& c : k.cells) c = remap[c];
-    empty_cells = 0;
-    mark_epoch.assign(cells.size(), 0);
-    mark_group.assign(cells.size(), 0);
-    seed_epoch.assign(cells.size(), 0);
-    epoch = 0;
+    empty_blocks = 0;
   }
 
   // ---- clusters ----------------------------------------------------------------------------
@@ -457,9 +545,9 @@ class IncrementalState {
     // The exact order is by scikit-learn's reduced distance; the chord only prunes candidates that
     // are farther than the best one by far more than the rounding of either.
     double best_chord = 1e300;
-    for (std::uint32_t ci : cells[sb.cell].near) {
+    for_near(sb.cell, [&](std::uint32_t ci) {
       const Cell& c = cells[ci];
-      if (c.ncore == 0 || out_of_reach(c, sb.p)) continue;
+      if (c.ncore == 0 || out_of_reach(c, sb.p)) return;
       for (const Entry& e : c.entries) {
         if (!e.core || !related(sb, e)) continue;
         const double ch = std::sqrt(chord2(sb.p.x, sb.p.y, sb.p.z, e.x, e.y, e.z));
@@ -468,17 +556,17 @@ class IncrementalState {
         consider_anchor(b, e.slot);
         if (sb.anchor != before) best_chord = std::fmin(best_chord, ch);
       }
-    }
+    });
   }
   // A new core point offers itself to the non-core points around it (all in sparse cells).
   void offer_anchor(std::uint32_t x) {
     const Slot& a = slots[x];
-    for (std::uint32_t ci : cells[a.cell].near) {
+    for_near(a.cell, [&](std::uint32_t ci) {
       const Cell& c = cells[ci];
-      if (c.ncore == c.entries.size() || out_of_reach(c, a.p)) continue;
+      if (c.ncore == c.entries.size() || out_of_reach(c, a.p)) return;
       for (const Entry& e : c.entries)
         if (!e.core && related(a, e)) consider_anchor(e.slot, x);
-    }
+    });
   }
 
   void set_core(std::uint32_t s, bool core) {
@@ -494,7 +582,7 @@ class IncrementalState {
   }
 
   // ---- operations ----------------------------------------------------------------------------
-  std::vector<std::uint32_t> promoted_, removed_, reanchor_, seed_cells_;
+  std::vector<std::uint32_t> promoted_, removed_, reanchor_, seed_cells_, seed_witness_, pending_, confirmed_;
   std::vector<std::int32_t> ks_, affected_, of_;
 
   // The new core point x links its cell to the clusters of the cells it touches.
@@ -504,15 +592,15 @@ class IncrementalState {
     std::vector<std::int32_t>& ks = ks_;
     ks.clear();
     if (cells[xc].cluster >= 0) ks.push_back(cells[xc].cluster);
-    for (std::uint32_t ci : cells[xc].near) {
-      if (ci == xc) continue;
+    for_near(xc, [&](std::uint32_t ci) {
+      if (ci == xc) return;
       const Cell& c = cells[ci];
       // Cells whose cores are all new in this step have no cluster yet; they link themselves
       // when their own cores are processed.
-      if (c.ncore == 0 || c.cluster < 0) continue;
-      if (std::find(ks.begin(), ks.end(), c.cluster) != ks.end()) continue;
+      if (c.ncore == 0 || c.cluster < 0) return;
+      if (std::find(ks.begin(), ks.end(), c.cluster) != ks.end()) return;
       if (touches_core(a, c)) ks.push_back(c.cluster);
-    }
+    });
     if (ks.empty()) {
       const std::int32_t k = new_cluster();
       attach(k, xc);
@@ -576,15 +664,15 @@ class IncrementalState {
       promoted.push_back(s);
     }
     // Counts are kept in sparse cells only.
-    for (std::uint32_t ci : cells[home].near) {
+    for_near(home, [&](std::uint32_t ci) {
       Cell& c = cells[ci];
-      if (c.entries.empty() || dense(c) || out_of_reach(c, a.p)) continue;
+      if (dense(c) || out_of_reach(c, a.p)) return;
       for (const Entry& e : c.entries) {
         if (e.slot == s || !related(a, e)) continue;
         Slot& q = slots[e.slot];
         if (++q.count >= min_pts && !q.core) promoted.push_back(e.slot);
       }
-    }
+    });
     if (n < min_pts) {
       a.count = full_count(s);
       if (a.count >= min_pts) promoted.push_back(s);
@@ -616,23 +704,23 @@ class IncrementalState {
       --cells[slots[e.slot].cell].ncore;
       removed.push_back(e.slot);
     };
-    for (std::uint32_t ci : cells[home].near) {
+    for_near(home, [&](std::uint32_t ci) {
       Cell& c = cells[ci];
-      if (c.entries.empty() || dense(c)) continue;
+      if (c.entries.empty() || dense(c)) return;
       if (ci == home && was_dense) {
         // The cell just became sparse: its points need counts again.
         for (Entry& e : c.entries) {
           slots[e.slot].count = full_count(e.slot);
           if (slots[e.slot].count < min_pts && e.core) demote(e);
         }
-        continue;
+        return;
       }
-      if (out_of_reach(c, a.p)) continue;
+      if (out_of_reach(c, a.p)) return;
       for (Entry& e : c.entries) {
         if (!related(a, e)) continue;
         if (--slots[e.slot].count < min_pts && e.core) demote(e);
       }
-    }
+    });
 
     // Clusters that lost core points: cells left without cores leave their cluster; the rest are
     // checked for a split from the cells the removed cores touched.
@@ -646,7 +734,9 @@ class IncrementalState {
     }
     for (std::int32_t k : affected) {
       std::vector<std::uint32_t>& seeds = seed_cells_;
+      std::vector<std::uint32_t>& witness = seed_witness_;  // a core of the seed cell the removed core touched
       seeds.clear();
+      witness.clear();
       next_epoch();
       for (std::size_t i = 0; i < removed.size(); ++i) {
         if (of[i] != k) continue;
@@ -656,15 +746,24 @@ class IncrementalState {
         if (rc.ncore > 0 && seed_epoch[r.cell] != epoch) {
           seed_epoch[r.cell] = epoch;
           seeds.push_back(r.cell);
+          std::uint32_t w = kNone;  // any core of the cell stands for it
+          for (const Entry& e : rc.entries)
+            if (e.core) {
+              w = e.slot;
+              break;
+            }
+          witness.push_back(w);
         }
-        for (std::uint32_t ci : rc.near) {
+        for_near(r.cell, [&](std::uint32_t ci) {
           const Cell& c = cells[ci];
-          if (c.ncore == 0 || c.cluster != k || seed_epoch[ci] == epoch) continue;
-          if (touches_core(r, c)) {
+          if (c.ncore == 0 || c.cluster != k || seed_epoch[ci] == epoch) return;
+          const std::uint32_t w = core_touched(r, c);
+          if (w != kNone) {
             seed_epoch[ci] = epoch;
             seeds.push_back(ci);
+            witness.push_back(w);
           }
-        }
+        });
       }
       for (std::size_t i = 0; i < removed.size(); ++i) {
         const std::uint32_t rc = slots[removed[i]].cell;
@@ -675,7 +774,7 @@ class IncrementalState {
         free_cluster(k);
         continue;
       }
-      if (seeds.size() > 1) split_check(k, seeds, events);
+      if (seeds.size() > 1 && !seeds_connected(seeds, witness)) split_check(k, seeds, events);
     }
 
     // Demoted points, and non-core points anchored to a removed core, need a new anchor.
@@ -683,12 +782,12 @@ class IncrementalState {
     reanchor.clear();
     for (std::uint32_t r : removed) {
       if (r != s) reanchor.push_back(r);
-      for (std::uint32_t ci : cells[slots[r].cell].near) {
+      for_near(slots[r].cell, [&](std::uint32_t ci) {
         const Cell& c = cells[ci];
-        if (c.ncore == c.entries.size()) continue;
+        if (c.ncore == c.entries.size()) return;
         for (const Entry& e : c.entries)
           if (!e.core && slots[e.slot].anchor == r) reanchor.push_back(e.slot);
-      }
+      });
     }
     std::sort(reanchor.begin(), reanchor.end());
     reanchor.erase(std::unique(reanchor.begin(), reanchor.end()), reanchor.end());
@@ -700,8 +799,9 @@ class IncrementalState {
     free_slots.push_back(s);
     ++stale_order;
     ++stale_time;
+    if (cells[home].entries.empty()) free_cell(home);
     maybe_compact();
-    maybe_compact_cells();
+    maybe_compact_blocks();
     return events;
   }
 
@@ -748,16 +848,46 @@ class IncrementalState {
   // over linked cells per group of seeds runs in lockstep; groups that meet are joined, and the
   // search stops as soon as at most one group is still growing, so only the parts that split off
   // are ever enumerated.
+  // A cheap sufficient test that the seed cells are still connected: a seed is connected when the
+  // core it was found through (its witness) touches a core of a seed already known connected,
+  // starting from the first seed. In a dense cluster the first or second try succeeds for every
+  // seed; false means "undecided".
+  bool seeds_connected(const std::vector<std::uint32_t>& seeds, const std::vector<std::uint32_t>& witness) {
+    std::vector<std::uint32_t>& confirmed = confirmed_;
+    std::vector<std::uint32_t>& pending = pending_;
+    confirmed.assign(1, seeds[0]);
+    pending.clear();
+    for (std::uint32_t i = 1; i < seeds.size(); ++i) pending.push_back(i);
+    // Round 1: the witness against every confirmed cell within reach (a box test each).
+    // Round 2: the whole seed cell against the confirmed cells near it.
+    for (int round = 1; round <= 2; ++round) {
+      while (!pending.empty()) {
+        std::size_t w = 0;
+        for (std::uint32_t i : pending) {
+          const Cell& d = cells[seeds[i]];
+          const Slot& x = slots[witness[i]];
+          bool ok = false;
+          for (std::size_t t = confirmed.size(); t-- > 0 && !ok;) {
+            const Cell& e = cells[confirmed[t]];
+            if (cells_apart(d, e)) continue;
+            ok = round == 1 ? touches_core(x, e) : linked(seeds[i], confirmed[t]);
+          }
+          if (ok)
+            confirmed.push_back(seeds[i]);
+          else
+            pending[w++] = i;
+        }
+        if (w == pending.size()) break;
+        pending.resize(w);
+      }
+    }
+    return pending.empty();
+  }
+
   void split_check(std::int32_t k, const std::vector<std::uint32_t>& seeds, std::vector<ClusterEvent>& events) {
     std::vector<Group> g(seeds.size());
     for (std::uint32_t i = 0; i < seeds.size(); ++i) g[i].parent = i;
     std::size_t roots = seeds.size();
-    for (std::uint32_t i = 1; i < seeds.size(); ++i)
-      if (linked(seeds[0], seeds[i])) {
-        g[i].parent = 0;
-        --roots;
-      }
-    if (roots <= 1) return;
     next_epoch();
     for (std::uint32_t i = 0; i < seeds.size(); ++i) {
       const std::uint32_t r = group_root(g, i);
@@ -786,11 +916,11 @@ class IncrementalState {
           }
         if (g[open].acc > most) break;
       }
-      // Expand the growing group that has visited the fewest core points, so that the work stays
-      // in proportion to the smaller parts.
+      // Expand the growing group that has expanded the fewest cells (lockstep), so that the work
+      // stays in proportion to the smaller parts.
       std::uint32_t r0 = kNone;
       for (std::uint32_t r : live)
-        if (g[r].parent == r && !g[r].done && (r0 == kNone || g[r].acc < g[r0].acc)) r0 = r;
+        if (g[r].parent == r && !g[r].done && (r0 == kNone || g[r].head < g[r0].head)) r0 = r;
       if (g[r0].head == g[r0].nodes.size()) {
         g[r0].done = true;
         --growing;
@@ -798,11 +928,11 @@ class IncrementalState {
       }
       const std::uint32_t u = g[r0].nodes[g[r0].head++];
       g[r0].acc += cells[u].ncore;
-      for (std::uint32_t v : cells[u].near) {
-        if (v == u || cells[v].ncore == 0 || cells[v].cluster != k) continue;
+      for_near(u, [&](std::uint32_t v) {
+        if (v == u || cells[v].ncore == 0 || cells[v].cluster != k) return;
         const std::uint32_t me = group_root(g, r0);
-        if (mark_epoch[v] == epoch && group_root(g, mark_group[v]) == me) continue;
-        if (!linked(u, v)) continue;
+        if (mark_epoch[v] == epoch && group_root(g, mark_group[v]) == me) return;
+        if (!linked(u, v)) return;
         if (mark_epoch[v] != epoch) {
           mark_epoch[v] = epoch;
           mark_group[v] = me;
@@ -813,7 +943,7 @@ class IncrementalState {
           join_groups(g, me, other);
           --roots;
         }
-      }
+      });
       if (g[r0].head == g[r0].nodes.size()) {
         g[r0].done = true;
         --growing;

@@ -738,9 +738,11 @@ class IncrementalState {
       seeds.clear();
       witness.clear();
       next_epoch();
+      const SpherePoint* centre = nullptr;
       for (std::size_t i = 0; i < removed.size(); ++i) {
         if (of[i] != k) continue;
         const Slot& r = slots[removed[i]];
+        if (!centre) centre = &r.p;
         const Cell& rc = cells[r.cell];
         // The removed core's own cell first: it is the natural centre for the quick test.
         if (rc.ncore > 0 && seed_epoch[r.cell] != epoch) {
@@ -774,7 +776,7 @@ class IncrementalState {
         free_cluster(k);
         continue;
       }
-      if (seeds.size() > 1 && !seeds_connected(seeds, witness)) split_check(k, seeds, events);
+      if (seeds.size() > 1 && !seeds_connected(seeds, witness)) split_check(k, seeds, *centre, events);
     }
 
     // Demoted points, and non-core points anchored to a removed core, need a new anchor.
@@ -813,13 +815,29 @@ class IncrementalState {
     }
   }
 
+  // One search of the split check: the cells it reached, and those not yet expanded as a heap,
+  // nearest to the removed point first.
   struct Group {
-    std::vector<std::uint32_t> nodes;  // cells
-    std::size_t head = 0;
+    std::vector<std::uint32_t> nodes;  // every cell reached
+    std::vector<std::uint32_t> open;   // not yet expanded (heap on prio_)
+    std::size_t expanded = 0;
     std::size_t acc = 0;  // core points in the cells expanded so far
     std::uint32_t parent = 0;
     bool done = false;
   };
+  std::vector<double> prio_;
+  bool prio_after(std::uint32_t a, std::uint32_t b) const { return prio_[a] > prio_[b]; }
+  void push_open(Group& gr, std::uint32_t c) {
+    gr.nodes.push_back(c);
+    gr.open.push_back(c);
+    std::push_heap(gr.open.begin(), gr.open.end(), [&](std::uint32_t a, std::uint32_t b) { return prio_after(a, b); });
+  }
+  std::uint32_t pop_open(Group& gr) {
+    std::pop_heap(gr.open.begin(), gr.open.end(), [&](std::uint32_t a, std::uint32_t b) { return prio_after(a, b); });
+    const std::uint32_t c = gr.open.back();
+    gr.open.pop_back();
+    return c;
+  }
   std::uint32_t group_root(std::vector<Group>& g, std::uint32_t x) {
     while (g[x].parent != x) x = g[x].parent = g[g[x].parent].parent;
     return x;
@@ -827,19 +845,16 @@ class IncrementalState {
   void join_groups(std::vector<Group>& g, std::uint32_t into, std::uint32_t from) {
     Group& a = g[into];
     Group& b = g[from];
-    std::vector<std::uint32_t> merged;
-    merged.reserve(a.nodes.size() + b.nodes.size());
-    merged.insert(merged.end(), a.nodes.begin(), a.nodes.begin() + static_cast<std::ptrdiff_t>(a.head));
-    merged.insert(merged.end(), b.nodes.begin(), b.nodes.begin() + static_cast<std::ptrdiff_t>(b.head));
-    const std::size_t head = merged.size();
-    merged.insert(merged.end(), a.nodes.begin() + static_cast<std::ptrdiff_t>(a.head), a.nodes.end());
-    merged.insert(merged.end(), b.nodes.begin() + static_cast<std::ptrdiff_t>(b.head), b.nodes.end());
-    a.nodes.swap(merged);
-    a.head = head;
+    a.nodes.insert(a.nodes.end(), b.nodes.begin(), b.nodes.end());
+    a.open.insert(a.open.end(), b.open.begin(), b.open.end());
+    std::make_heap(a.open.begin(), a.open.end(), [&](std::uint32_t x, std::uint32_t y) { return prio_after(x, y); });
+    a.expanded += b.expanded;
     a.acc += b.acc;
-    a.done = false;
+    a.done = a.open.empty();
     b.nodes.clear();
     b.nodes.shrink_to_fit();
+    b.open.clear();
+    b.open.shrink_to_fit();
     b.parent = into;
   }
 
@@ -867,7 +882,9 @@ class IncrementalState {
           const Cell& d = cells[seeds[i]];
           const Slot& x = slots[witness[i]];
           bool ok = false;
-          for (std::size_t t = confirmed.size(); t-- > 0 && !ok;) {
+          // The first seed (usually the removed core's own cell) first, then the latest ones.
+          for (std::size_t u = 0; u < confirmed.size() && !ok; ++u) {
+            const std::size_t t = u == 0 ? 0 : confirmed.size() - u;
             const Cell& e = cells[confirmed[t]];
             if (cells_apart(d, e)) continue;
             ok = round == 1 ? touches_core(x, e) : linked(seeds[i], confirmed[t]);
@@ -884,7 +901,16 @@ class IncrementalState {
     return pending.empty();
   }
 
-  void split_check(std::int32_t k, const std::vector<std::uint32_t>& seeds, std::vector<ClusterEvent>& events) {
+  void split_check(std::int32_t k, const std::vector<std::uint32_t>& seeds, const SpherePoint& centre,
+                   std::vector<ClusterEvent>& events) {
+    if (prio_.size() < cells.size()) prio_.resize(cells.size());
+    // Searches go to the cells nearest the removed point first: a way around the gap it left is
+    // found before the searches spread out.
+    auto prio_of = [&](std::uint32_t c) {
+      const CellKey& kk = cells[c].key;
+      return chord2(centre.x, centre.y, centre.z, (static_cast<double>(kk.x) + 0.5) * h,
+                    (static_cast<double>(kk.y) + 0.5) * h, (static_cast<double>(kk.z) + 0.5) * h);
+    };
     std::vector<Group> g(seeds.size());
     for (std::uint32_t i = 0; i < seeds.size(); ++i) g[i].parent = i;
     std::size_t roots = seeds.size();
@@ -893,7 +919,8 @@ class IncrementalState {
       const std::uint32_t r = group_root(g, i);
       mark_epoch[seeds[i]] = epoch;
       mark_group[seeds[i]] = r;
-      g[r].nodes.push_back(seeds[i]);
+      prio_[seeds[i]] = prio_of(seeds[i]);
+      push_open(g[r], seeds[i]);
     }
     std::vector<std::uint32_t> live;
     for (std::uint32_t i = 0; i < g.size(); ++i)
@@ -920,13 +947,14 @@ class IncrementalState {
       // stays in proportion to the smaller parts.
       std::uint32_t r0 = kNone;
       for (std::uint32_t r : live)
-        if (g[r].parent == r && !g[r].done && (r0 == kNone || g[r].head < g[r0].head)) r0 = r;
-      if (g[r0].head == g[r0].nodes.size()) {
+        if (g[r].parent == r && !g[r].done && (r0 == kNone || g[r].expanded < g[r0].expanded)) r0 = r;
+      if (g[r0].open.empty()) {
         g[r0].done = true;
         --growing;
         continue;
       }
-      const std::uint32_t u = g[r0].nodes[g[r0].head++];
+      const std::uint32_t u = pop_open(g[r0]);
+      ++g[r0].expanded;
       g[r0].acc += cells[u].ncore;
       for_near(u, [&](std::uint32_t v) {
         if (v == u || cells[v].ncore == 0 || cells[v].cluster != k) return;
@@ -936,7 +964,8 @@ class IncrementalState {
         if (mark_epoch[v] != epoch) {
           mark_epoch[v] = epoch;
           mark_group[v] = me;
-          g[me].nodes.push_back(v);
+          prio_[v] = prio_of(v);
+          push_open(g[me], v);
         } else {
           const std::uint32_t other = group_root(g, mark_group[v]);
           if (!g[other].done) --growing;
@@ -944,7 +973,7 @@ class IncrementalState {
           --roots;
         }
       });
-      if (g[r0].head == g[r0].nodes.size()) {
+      if (g[r0].open.empty()) {
         g[r0].done = true;
         --growing;
       }

@@ -52,52 +52,60 @@ struct CellKey {
   bool operator==(const CellKey&) const = default;
 };
 
-// Open addressing with linear probing, no erase (the cell table is rebuilt by compaction).
+// Open addressing with linear probing, no erase (the block table is rebuilt by compaction). The
+// table holds only a hash and the block index (16 bytes, so probes stay cheap in a table of a few
+// million blocks); keys are compared in the blocks themselves.
 class CellKeyMap {
  public:
   static constexpr std::uint32_t kMissing = kNone;
   explicit CellKeyMap(std::size_t expected = 16) { rehash(expected * 2 + 16); }
-  std::uint32_t find(const CellKey& key) const {
-    std::size_t i = slot(key);
+  template <typename KeyOf>
+  std::uint32_t find(const CellKey& key, KeyOf&& key_of) const {
+    const std::uint64_t hv = hash(key);
+    std::size_t i = static_cast<std::size_t>(hv) & mask_;
     while (true) {
       const Entry& e = entries_[i];
       if (e.value == kMissing) return kMissing;
-      if (e.key == key) return e.value;
+      if (e.hash == hv && key_of(e.value) == key) return e.value;
       i = (i + 1) & mask_;
     }
   }
-  // The value stored for key; stores `value` when absent.
-  std::uint32_t insert(const CellKey& key, std::uint32_t value) {
+  // The value stored for key; stores `value` when absent (key_of(value) must give key then).
+  template <typename KeyOf>
+  std::uint32_t insert(const CellKey& key, std::uint32_t value, KeyOf&& key_of) {
     if ((size_ + 1) * 2 > entries_.size()) rehash(entries_.size() * 2);
-    std::size_t i = slot(key);
+    const std::uint64_t hv = hash(key);
+    std::size_t i = static_cast<std::size_t>(hv) & mask_;
     while (true) {
       Entry& e = entries_[i];
       if (e.value == kMissing) {
-        e.key = key;
+        e.hash = hv;
         e.value = value;
         ++size_;
         return value;
       }
-      if (e.key == key) return e.value;
+      if (e.hash == hv && key_of(e.value) == key) return e.value;
       i = (i + 1) & mask_;
     }
   }
 
  private:
   struct Entry {
-    CellKey key;
+    std::uint64_t hash = 0;
     std::uint32_t value = kMissing;
   };
-  std::size_t slot(const CellKey& k) const {
-    std::uint64_t h = static_cast<std::uint64_t>(k.x) * 0x9E3779B97F4A7C15ull;
-    h ^= static_cast<std::uint64_t>(k.y) * 0xC2B2AE3D27D4EB4Full;
-    h ^= static_cast<std::uint64_t>(k.z) * 0x165667B19E3779F9ull;
+  // Blocks of one 4 x 4 x 4 group share a run of 64 slots, so the lookups for a new block's
+  // neighbours touch a few runs instead of a dozen scattered cache lines.
+  static std::uint64_t hash(const CellKey& k) {
+    std::uint64_t h = static_cast<std::uint64_t>(k.x >> 2) * 0x9E3779B97F4A7C15ull;
+    h ^= static_cast<std::uint64_t>(k.y >> 2) * 0xC2B2AE3D27D4EB4Full;
+    h ^= static_cast<std::uint64_t>(k.z >> 2) * 0x165667B19E3779F9ull;
     h ^= static_cast<std::uint64_t>(k.t) * 0xD6E8FEB86659FD93ull;
     h ^= static_cast<std::uint64_t>(static_cast<std::uint32_t>(k.cat)) * 0xFF51AFD7ED558CCDull;
     h ^= h >> 29;
     h *= 0xBF58476D1CE4E5B9ull;
     h ^= h >> 32;
-    return static_cast<std::size_t>(h) & mask_;
+    return (h << 6) | static_cast<std::uint64_t>(((k.x & 3) << 4) | ((k.y & 3) << 2) | (k.z & 3));
   }
   void rehash(std::size_t want) {
     std::size_t cap = 16;
@@ -106,9 +114,12 @@ class CellKeyMap {
     old.swap(entries_);
     entries_.assign(cap, Entry{});
     mask_ = cap - 1;
-    size_ = 0;
-    for (const Entry& e : old)
-      if (e.value != kMissing) insert(e.key, e.value);
+    for (const Entry& e : old) {
+      if (e.value == kMissing) continue;
+      std::size_t i = static_cast<std::size_t>(e.hash) & mask_;
+      while (entries_[i].value != kMissing) i = (i + 1) & mask_;
+      entries_[i] = e;
+    }
   }
   std::vector<Entry> entries_;
   std::size_t mask_ = 0;
@@ -274,8 +285,10 @@ class IncrementalState {
     return dx * dx + dy * dy + dz * dz;
   }
   // No point of cell c can be a neighbour of a.
+  // No point of cell c can be a neighbour of p, known from the cube alone. Cells of one or two
+  // points are not worth the box test: their points are tested directly (exactly) anyway.
   bool out_of_reach(const Cell& c, const SpherePoint& p) const {
-    return box_min2(c, p.x, p.y, p.z) * (1.0 - 1e-9) > radius.chord2_out;
+    return c.entries.size() > 2 && box_min2(c, p.x, p.y, p.z) * (1.0 - 1e-9) > radius.chord2_out;
   }
   // Every point of cell c is a neighbour of a (c is in a's near list, so categories match).
   bool all_related(const Cell& c, const Slot& a) const {
@@ -289,7 +302,7 @@ class IncrementalState {
     for_near(a.cell, [&](std::uint32_t ci) {
       const Cell& c = cells[ci];
       if (out_of_reach(c, a.p)) return;
-      if (all_related(c, a)) {
+      if (c.entries.size() > 2 && all_related(c, a)) {
         n += static_cast<std::uint32_t>(c.entries.size());
         return;
       }
@@ -352,8 +365,9 @@ class IncrementalState {
     return near2 <= 1.0 + 1e-9 && far2 >= 1.0 - 1e-9;
   }
   std::uint32_t block_for(const CellKey& key) {
-    const std::uint32_t b = block_map.insert(key, static_cast<std::uint32_t>(blocks.size()));
-    if (b != blocks.size()) return b;
+    const std::uint32_t fresh = static_cast<std::uint32_t>(blocks.size());
+    const std::uint32_t b = block_map.insert(key, fresh, [&](std::uint32_t v) { return v == fresh ? key : blocks[v].key; });
+    if (b != fresh) return b;
     blocks.emplace_back();
     blocks[b].key = key;
     const int tr = time_w ? 1 : 0;
@@ -369,7 +383,7 @@ class IncrementalState {
                             key.cat};
             const bool self = (dx | dy | dz | dt) == 0;
             if (!self && !meets_sphere(k, edge)) continue;
-            const std::uint32_t d = self ? b : block_map.find(k);
+            const std::uint32_t d = self ? b : block_map.find(k, [&](std::uint32_t v) { return blocks[v].key; });
             if (d == CellKeyMap::kMissing) continue;
             blocks[b].near.push_back(d);
             if (d != b) blocks[d].near.push_back(b);
@@ -462,7 +476,7 @@ class IncrementalState {
     block_map = CellKeyMap(blocks.size());
     for (std::uint32_t b = 0; b < blocks.size(); ++b) {
       Block& bl = blocks[b];
-      block_map.insert(bl.key, b);
+      block_map.insert(bl.key, b, [&](std::uint32_t v) { return blocks[v].key; });
       std::size_t w = 0;
       for (std::uint32_t d : bl.near)
         if (remap[d] != kNone) bl.near[w++] = remap[d];

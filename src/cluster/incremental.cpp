@@ -1,16 +1,19 @@
-// Incremental DBSCAN with the nearest-core border rule.
+// Incremental DBSCAN with the nearest-core border rule, over the cells of the batch fast path.
 //
-// State per point: neighbourhood size, core flag, the cluster of a core point, and for a border
-// point its anchor (nearest core neighbour, ties to the earlier insert). Clusters hold their core
-// points explicitly so merges move the smaller side and splits move the split-off parts.
+// Points live in cubes of edge ~chord(eps)/sqrt(3) (with eps_time / same_category also one time
+// bucket and one category), so the points of one cell are mutual neighbours. A cell holding at
+// least min_pts points is dense: all its points are core and no counts are kept for them; exact
+// neighbourhood counts are kept only in sparse cells. The core points of a cell are connected, so
+// clusters are connected components of the graph of cells with cores, two cells being linked when
+// a core pair across them are neighbours; clusters hold their cells, merges move the smaller side.
+// Border points keep their anchor, the nearest core neighbour (ties to the earlier insert).
 //
-// Insert only ever adds core points and edges: new cores join or merge the clusters of their core
-// neighbours. Expiry can remove core points (the point itself, or neighbours that fall below
-// min_pts); the clusters that lost a core are checked for a split by searching from the core
-// neighbours of the removed cores ("seeds"): seeds that are direct neighbours are joined first,
-// then one breadth-first search per remaining group runs in lockstep, groups that meet are
-// joined, and the search stops as soon as at most one group is still growing. Only the parts that
-// split off are ever enumerated, so a large cluster losing an edge point costs little.
+// Insert only adds core points and links: new cores join or merge the clusters of the cells they
+// touch. Removal can remove cores (the point itself, or neighbours whose count falls below
+// min_pts); a cluster that lost cores is checked for a split from the cells the removed cores
+// touched ("seeds"): first a cheap sufficient test through witnesses, then one search per group of
+// seeds in lockstep that stops as soon as at most one group is still growing, so only the parts
+// that split off are enumerated.
 #include "saring/cluster/incremental.hpp"
 
 #include <algorithm>

@@ -314,6 +314,16 @@ TEST(Incremental, BadInput) {
   DbscanOptions bad;
   bad.min_pts = 0;
   EXPECT_THROW(IncrementalClusterer{bad}, Error);
+  DbscanOptions tiny;
+  tiny.eps_m = 1e-7;  // below the 1e-6 m the cells need
+  EXPECT_THROW(IncrementalClusterer{tiny}, Error);
+  tiny.eps_m = 1e-6;
+  tiny.min_pts = 2;
+  IncrementalClusterer smallest(tiny);
+  smallest.insert({"x", 1, 1, 0, ""});
+  smallest.insert({"y", 1, 1, 0, ""});  // identical coordinates are neighbours at any radius
+  EXPECT_EQ(smallest.incident_of("x"), smallest.incident_of("y"));
+  EXPECT_NE(smallest.incident_of("x"), -1);
 }
 
 }  // namespace

@@ -599,7 +599,7 @@ class IncrementalState {
   }
 
   // ---- operations ----------------------------------------------------------------------------
-  std::vector<std::uint32_t> promoted_, removed_, reanchor_, seed_cells_, seed_witness_, pending_, confirmed_;
+  std::vector<std::uint32_t> nbs_, promoted_, removed_, reanchor_, seed_cells_, seed_witness_, pending_, confirmed_;
   std::vector<std::int32_t> ks_, affected_, of_;
 
   // The new core point x links its cell to the clusters of the cells it touches.
@@ -680,24 +680,42 @@ class IncrementalState {
     } else if (n > min_pts) {
       promoted.push_back(s);
     }
-    // Counts are kept in sparse cells only.
+    // One pass: counts are kept in sparse cells only; when the new point's own cell is sparse its
+    // count is taken too, with its neighbours while they are fewer than min_pts (if it stays
+    // non-core, that is all of them, and its anchor is among them).
+    const bool own_count = n < min_pts;
+    std::uint32_t own = 1;
+    std::vector<std::uint32_t>& nbs = nbs_;
+    nbs.clear();
     for_near(home, [&](std::uint32_t ci) {
       Cell& c = cells[ci];
-      if (dense(c) || out_of_reach(c, a.p)) return;
+      const bool sparse = !dense(c);
+      if ((!sparse && !own_count) || out_of_reach(c, a.p)) return;
+      if (!sparse && c.entries.size() > 2 && all_related(c, a)) {
+        own += static_cast<std::uint32_t>(c.entries.size());
+        return;
+      }
       for (const Entry& e : c.entries) {
         if (e.slot == s || !related(a, e)) continue;
+        ++own;
+        if (nbs.size() < min_pts) nbs.push_back(e.slot);
+        if (!sparse) continue;
         Slot& q = slots[e.slot];
         if (++q.count >= min_pts && !q.core) promoted.push_back(e.slot);
       }
     });
-    if (n < min_pts) {
-      a.count = full_count(s);
-      if (a.count >= min_pts) promoted.push_back(s);
+    if (own_count) {
+      a.count = own;
+      if (own >= min_pts) promoted.push_back(s);
     }
     for (std::uint32_t x : promoted) set_core(x, true);
     for (std::uint32_t x : promoted) join(x, events);
     for (std::uint32_t x : promoted) offer_anchor(x);
-    if (!a.core) recompute_anchor(s);
+    if (!a.core) {
+      a.anchor = kNone;
+      for (std::uint32_t q : nbs)
+        if (slots[q].core) consider_anchor(s, q);
+    }
     return events;
   }
 
@@ -721,6 +739,10 @@ class IncrementalState {
       --cells[slots[e.slot].cell].ncore;
       removed.push_back(e.slot);
     };
+    // Non-core points anchored to s (its neighbours, in sparse cells) are collected in the same
+    // pass; demoted points have no anchor yet, so they are not mistaken for them.
+    std::vector<std::uint32_t>& reanchor = reanchor_;
+    reanchor.clear();
     for_near(home, [&](std::uint32_t ci) {
       Cell& c = cells[ci];
       if (c.entries.empty() || dense(c)) return;
@@ -735,6 +757,7 @@ class IncrementalState {
       if (out_of_reach(c, a.p)) return;
       for (Entry& e : c.entries) {
         if (!related(a, e)) continue;
+        if (!e.core && slots[e.slot].anchor == s) reanchor.push_back(e.slot);
         if (--slots[e.slot].count < min_pts && e.core) demote(e);
       }
     });
@@ -797,10 +820,9 @@ class IncrementalState {
     }
 
     // Demoted points, and non-core points anchored to a removed core, need a new anchor.
-    std::vector<std::uint32_t>& reanchor = reanchor_;
-    reanchor.clear();
     for (std::uint32_t r : removed) {
-      if (r != s) reanchor.push_back(r);
+      if (r == s) continue;  // its anchored points were collected above
+      reanchor.push_back(r);
       for_near(slots[r].cell, [&](std::uint32_t ci) {
         const Cell& c = cells[ci];
         if (c.ncore == c.entries.size()) return;

@@ -223,22 +223,23 @@ TEST(Incremental, SpaceTimeWindowDense) {
 }
 
 TEST(Incremental, RoamingWindowDropsEmptyCells) {
-  // A small window moving 1.2 m per report along a long wiggly path: every few reports touch new
-  // cells, so empty cells pile up and are dropped (more than 65,536 of them), which must not
-  // change any label.
+  // A small window moving along a 500 km wiggly path, two reports every 5 m (eps 4 m: neighbours
+  // come from the jitter): every few reports touch a new block, so empty blocks
+  // pile up and are dropped in one pass (more than 65,536 of them), which must not change any
+  // label.
   DbscanOptions o;
   o.eps_m = 4;
   o.min_pts = 3;
   IncrementalClusterer c(o);
   std::mt19937_64 rng(5);
   std::normal_distribution<double> jitter(0.0, 1.5e-5);
-  const double step = 1.2 / kEarthRadiusM * 180.0 / M_PI;
-  for (int i = 0; i < 90000; ++i) {
+  const double step = 5.0 / kEarthRadiusM * 180.0 / M_PI;
+  for (int i = 0; i < 200000; ++i) {
     const double lat = -6.2 + std::sin(i * 1e-4) * 0.05 + jitter(rng);
-    const double lon = 106.0 + i * step + jitter(rng);
+    const double lon = 100.0 + (i / 2) * step + jitter(rng);  // two reports per position
     c.insert({"r" + std::to_string(i), lat, lon, i, ""});
     if (c.size() > 60) c.expire_oldest();
-    if (i % 97 == 0 || i == 89999) expect_equals_batch(c, "at " + std::to_string(i));
+    if (i % 97 == 0 || i == 199999) expect_equals_batch(c, "at " + std::to_string(i));
   }
 }
 

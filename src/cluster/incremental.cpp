@@ -1,16 +1,19 @@
-// Incremental DBSCAN with the nearest-core border rule.
+// Incremental DBSCAN with the nearest-core border rule, over the cells of the batch fast path.
 //
-// State per point: neighbourhood size, core flag, the cluster of a core point, and for a border
-// point its anchor (nearest core neighbour, ties to the earlier insert). Clusters hold their core
-// points explicitly so merges move the smaller side and splits move the split-off parts.
+// Points live in cubes of edge ~chord(eps)/sqrt(3) (with eps_time / same_category also one time
+// bucket and one category), so the points of one cell are mutual neighbours. A cell holding at
+// least min_pts points is dense: all its points are core and no counts are kept for them; exact
+// neighbourhood counts are kept only in sparse cells. The core points of a cell are connected, so
+// clusters are connected components of the graph of cells with cores, two cells being linked when
+// a core pair across them are neighbours; clusters hold their cells, merges move the smaller side.
+// Border points keep their anchor, the nearest core neighbour (ties to the earlier insert).
 //
-// Insert only ever adds core points and edges: new cores join or merge the clusters of their core
-// neighbours. Expiry can remove core points (the point itself, or neighbours that fall below
-// min_pts); the clusters that lost a core are checked for a split by searching from the core
-// neighbours of the removed cores ("seeds"): seeds that are direct neighbours are joined first,
-// then one breadth-first search per remaining group runs in lockstep, groups that meet are
-// joined, and the search stops as soon as at most one group is still growing. Only the parts that
-// split off are ever enumerated, so a large cluster losing an edge point costs little.
+// Insert only adds core points and links: new cores join or merge the clusters of the cells they
+// touch. Removal can remove cores (the point itself, or neighbours whose count falls below
+// min_pts); a cluster that lost cores is checked for a split from the cells the removed cores
+// touched ("seeds"): first a cheap sufficient test through witnesses, then one search per group of
+// seeds in lockstep that stops as soon as at most one group is still growing, so only the parts
+// that split off are enumerated.
 #include "saring/cluster/incremental.hpp"
 
 #include <algorithm>
@@ -40,15 +43,119 @@ namespace detail {
 
 namespace {
 constexpr std::uint32_t kNone = 0xffffffffu;
+// A point's coordinate v lands in cell floor(v / h); rounding can put it up to ~2e-16 outside the
+// mathematical box [c h, (c + 1) h], so every box used in a distance bound is widened by this.
+constexpr double kBoxSlack = 4e-15;
+
+// A cell: a cube of the unit-sphere grid, and, when they filter neighbourhoods, one time bucket
+// and one category.
+struct CellKey {
+  std::int64_t x = 0, y = 0, z = 0, t = 0;
+  std::int32_t cat = 0;
+  bool operator==(const CellKey&) const = default;
+};
+
+// Open addressing with linear probing, no erase (the block table is rebuilt by compaction). The
+// table holds only a hash and the block index (16 bytes, so probes stay cheap in a table of a few
+// million blocks); keys are compared in the blocks themselves.
+class CellKeyMap {
+ public:
+  static constexpr std::uint32_t kMissing = kNone;
+  explicit CellKeyMap(std::size_t expected = 16) { rehash(expected * 2 + 16); }
+  template <typename KeyOf>
+  std::uint32_t find(const CellKey& key, KeyOf&& key_of) const {
+    const std::uint64_t hv = hash(key);
+    std::size_t i = static_cast<std::size_t>(hv) & mask_;
+    while (true) {
+      const Entry& e = entries_[i];
+      if (e.value == kMissing) return kMissing;
+      if (e.hash == hv && key_of(e.value) == key) return e.value;
+      i = (i + 1) & mask_;
+    }
+  }
+  // The value stored for key; stores `value` when absent (key_of(value) must give key then).
+  template <typename KeyOf>
+  std::uint32_t insert(const CellKey& key, std::uint32_t value, KeyOf&& key_of) {
+    if ((size_ + 1) * 2 > entries_.size()) rehash(entries_.size() * 2);
+    const std::uint64_t hv = hash(key);
+    std::size_t i = static_cast<std::size_t>(hv) & mask_;
+    while (true) {
+      Entry& e = entries_[i];
+      if (e.value == kMissing) {
+        e.hash = hv;
+        e.value = value;
+        ++size_;
+        return value;
+      }
+      if (e.hash == hv && key_of(e.value) == key) return e.value;
+      i = (i + 1) & mask_;
+    }
+  }
+
+ private:
+  struct Entry {
+    std::uint64_t hash = 0;
+    std::uint32_t value = kMissing;
+  };
+  // Blocks of one 4 x 4 x 4 group share a run of 64 slots, so the lookups for a new block's
+  // neighbours touch a few runs instead of a dozen scattered cache lines.
+  static std::uint64_t hash(const CellKey& k) {
+    std::uint64_t h = static_cast<std::uint64_t>(k.x >> 2) * 0x9E3779B97F4A7C15ull;
+    h ^= static_cast<std::uint64_t>(k.y >> 2) * 0xC2B2AE3D27D4EB4Full;
+    h ^= static_cast<std::uint64_t>(k.z >> 2) * 0x165667B19E3779F9ull;
+    h ^= static_cast<std::uint64_t>(k.t) * 0xD6E8FEB86659FD93ull;
+    h ^= static_cast<std::uint64_t>(static_cast<std::uint32_t>(k.cat)) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 32;
+    return (h << 6) | static_cast<std::uint64_t>(((k.x & 3) << 4) | ((k.y & 3) << 2) | (k.z & 3));
+  }
+  void rehash(std::size_t want) {
+    std::size_t cap = 16;
+    while (cap < want) cap <<= 1;
+    std::vector<Entry> old;
+    old.swap(entries_);
+    entries_.assign(cap, Entry{});
+    mask_ = cap - 1;
+    for (const Entry& e : old) {
+      if (e.value == kMissing) continue;
+      std::size_t i = static_cast<std::size_t>(e.hash) & mask_;
+      while (entries_[i].value != kMissing) i = (i + 1) & mask_;
+      entries_[i] = e;
+    }
+  }
+  std::vector<Entry> entries_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
+std::int64_t floor_div(std::int64_t a, __int128 b) {
+  const __int128 q = a / b;
+  return static_cast<std::int64_t>((q * b > a) ? q - 1 : q);
 }
+}  // namespace
 
 class IncrementalState {
  public:
   explicit IncrementalState(const DbscanOptions& o) : opt(o) {
     opt.border = BorderRule::kNearestCore;
     opt.validate();
+    // Cells must be large enough to hold the rounding slack many times over; below 1 micrometre the
+    // radius is under the precision of the coordinates anyway.
+    if (opt.eps_m < 1e-6)
+      throw Error(ErrorCode::kInvalidArgument, "incremental cluster: eps_m " + std::to_string(opt.eps_m) +
+                                                   " is below the supported 1e-6 m");
     radius = make_radius(opt.eps_m);
     min_pts = static_cast<std::uint32_t>(opt.min_pts);
+    // Edge h such that the widened cube's diagonal is below the "surely a neighbour" chord, with the
+    // rounding of the squared-chord computation covered too: two points of one cell are neighbours.
+    h = (std::sqrt(radius.chord2_in) / std::sqrt(3.0) - 3 * kBoxSlack) * (1.0 - 1e-12);
+    const double reach_len = std::sqrt(radius.chord2_out) + 2 * kBoxSlack;
+    block_reach = static_cast<int>(std::ceil(reach_len / (2 * h) + 1e-6));
+    if (opt.eps_time_s) {
+      time_w = static_cast<__int128>(*opt.eps_time_s) + 1;
+      eps_time_u = static_cast<std::uint64_t>(*opt.eps_time_s);
+    }
   }
 
   struct Slot {
@@ -56,36 +163,59 @@ class IncrementalState {
     std::int64_t time = 0;
     std::int32_t cat = 0;
     std::uint64_t seq = 0;
-    std::int32_t cluster = -1;  // core points only
-    std::uint32_t cpos = 0;     // index in the cluster's core list
-    std::uint32_t anchor = kNone;
+    std::uint32_t count = 0;  // neighbourhood size, itself included; kept only while its cell is sparse
+    std::uint32_t anchor = kNone;  // non-core points: nearest core neighbour
     double anchor_d = 0;
     std::uint32_t cell = 0;
     std::uint32_t cell_pos = 0;
     bool alive = false;
     bool core = false;
   };
-  // Grid entry: position and filters for the distance test, plus the neighbourhood count and a
-  // copy of the core flag, so that the hot loops over a neighbourhood stay within the cells'
-  // contiguous memory instead of touching one Slot per neighbour.
+  // A cell's copy of what the hot loops need, so they stay in the cell's contiguous memory.
   struct Entry {
     double x, y, z;
     std::int64_t time;
     std::int32_t cat;
     std::uint32_t slot;
-    std::uint32_t count;
-    std::int32_t cluster;  // copy of Slot::cluster
     bool core;
+  };
+  // A cell with at least min_pts points is *dense*: its points are mutual neighbours, so all are
+  // core and no counts are kept for them. The core points of any cell are connected to each other,
+  // so clusters are connected components of the graph of cells with core points, two cells being
+  // linked when some core pair across them are neighbours.
+  struct Cell {
+    CellKey key;
+    std::vector<Entry> entries;
+    std::uint32_t ncore = 0;
+    std::int32_t cluster = -1;  // while ncore > 0
+    std::uint32_t cpos = 0;     // index in the cluster's cell list
+    std::uint32_t block = 0;
+    std::uint8_t oct = 0, lpos = 0;  // octant in the block, index in the block's list
+  };
+  // The index over cells: blocks of 2 x 2 x 2 cells (edge 2h, still covering eps) with links to
+  // the blocks around them, built when a block is created. Building such links for every fine
+  // cell would cost several times more lookups, and scattered reports create cells all the time.
+  struct Block {
+    CellKey key;
+    std::vector<std::uint32_t> near;  // existing blocks (itself included) that can hold neighbours
+    std::uint32_t sub[8] = {kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone};
+    std::uint32_t list[8] = {};  // the cells present, packed
+    std::uint8_t n = 0;
+    bool fresh = true;
   };
   struct Cluster {
     std::int64_t incident = -1;
-    std::vector<std::uint32_t> cores;
+    std::vector<std::uint32_t> cells;
     bool alive = false;
   };
 
   DbscanOptions opt;
   Radius radius;
   std::uint32_t min_pts = 1;
+  double h = 0;
+  int block_reach = 1;
+  __int128 time_w = 0;  // time bucket width eps_time + 1 (0: no time radius)
+  std::uint64_t eps_time_u = 0;
 
   std::vector<Slot> slots;
   std::vector<std::string> ids;
@@ -95,14 +225,11 @@ class IncrementalState {
   std::unordered_map<std::string, std::int32_t> cat_codes;
   std::vector<std::string> cat_names;
 
-  // A cell's points, and the cells (itself included) among its 27 neighbours that exist, linked
-  // when a cell is created so that queries need no hashing. Cells are never deleted.
-  struct Cell {
-    std::vector<Entry> entries;
-    std::vector<std::uint32_t> near;
-  };
   std::vector<Cell> cells;
-  CellMap cell_map;
+  std::vector<std::uint32_t> free_cells;
+  std::vector<Block> blocks;
+  CellKeyMap block_map;
+  std::size_t empty_blocks = 0;
 
   std::vector<Cluster> clusters;
   std::vector<std::int32_t> free_clusters;
@@ -115,73 +242,217 @@ class IncrementalState {
   std::priority_queue<TimeKey, std::vector<TimeKey>, std::greater<TimeKey>> by_time;  // lazily pruned
   std::size_t stale_order = 0, stale_time = 0;
 
-  // Scratch for the split search.
+  // Per-cell scratch for the split search.
   std::vector<std::uint32_t> mark_epoch, mark_group, seed_epoch;
   std::uint32_t epoch = 0;
 
-  // ---- neighbourhoods ----------------------------------------------------------------------
+  // ---- geometry -------------------------------------------------------------------------------
   bool related(const Slot& a, const Entry& e) const {
     if (opt.same_category && a.cat != e.cat) return false;
-    if (opt.eps_time_s) {
-      const std::int64_t dt = a.time > e.time ? a.time - e.time : e.time - a.time;
-      if (dt > *opt.eps_time_s) return false;
+    if (time_w) {
+      const std::uint64_t dt = a.time > e.time ? static_cast<std::uint64_t>(a.time) - static_cast<std::uint64_t>(e.time)
+                                               : static_cast<std::uint64_t>(e.time) - static_cast<std::uint64_t>(a.time);
+      if (dt > eps_time_u) return false;
     }
     const double c2 = chord2(a.p.x, a.p.y, a.p.z, e.x, e.y, e.z);
     if (c2 <= radius.chord2_in) return true;
     if (c2 > radius.chord2_out) return false;
     return reduced_distance(a.p, slots[e.slot].p) <= radius.reduced;
   }
-  bool related(std::uint32_t a, std::uint32_t b) const {
-    const Slot& sb = slots[b];
-    return related(slots[a], Entry{sb.p.x, sb.p.y, sb.p.z, sb.time, sb.cat, b, 0, -1, false});
-  }
+  bool dense(const Cell& c) const { return c.entries.size() >= min_pts; }
 
-  // f(q, entry of q) for every held point q != s related to s; s must be in the grid.
-  template <typename F>
-  void for_each_neighbour(std::uint32_t s, F&& f) {
-    const Slot& a = slots[s];
-    for (std::uint32_t c : cells[a.cell].near)
-      for (Entry& e : cells[c].entries)
-        if (e.slot != s && related(a, e)) f(e.slot, e);
+  CellKey key_of(const Slot& a) const {
+    CellKey k;
+    k.x = static_cast<std::int64_t>(std::floor(a.p.x / h));
+    k.y = static_cast<std::int64_t>(std::floor(a.p.y / h));
+    k.z = static_cast<std::int64_t>(std::floor(a.p.z / h));
+    k.t = time_w ? floor_div(a.time, time_w) : 0;
+    k.cat = opt.same_category ? a.cat : 0;
+    return k;
   }
-  // True as soon as some neighbour q of s satisfies pred(q, entry); scanning stops there.
-  template <typename P>
-  bool any_neighbour(std::uint32_t s, P&& pred) {
+  // Squared distance from (x, y, z) to the nearest / farthest point of a cell's widened cube.
+  double box_min2(const Cell& c, double x, double y, double z) const {
+    auto axis = [&](std::int64_t k, double v) {
+      const double lo = static_cast<double>(k) * h - kBoxSlack, hi = static_cast<double>(k + 1) * h + kBoxSlack;
+      return v < lo ? lo - v : (v > hi ? v - hi : 0.0);
+    };
+    const double dx = axis(c.key.x, x), dy = axis(c.key.y, y), dz = axis(c.key.z, z);
+    return dx * dx + dy * dy + dz * dz;
+  }
+  double box_max2(const Cell& c, double x, double y, double z) const {
+    auto axis = [&](std::int64_t k, double v) {
+      const double lo = static_cast<double>(k) * h - kBoxSlack, hi = static_cast<double>(k + 1) * h + kBoxSlack;
+      return std::fmax(std::fabs(v - lo), std::fabs(hi - v));
+    };
+    const double dx = axis(c.key.x, x), dy = axis(c.key.y, y), dz = axis(c.key.z, z);
+    return dx * dx + dy * dy + dz * dz;
+  }
+  // No point of cell c can be a neighbour of a.
+  // No point of cell c can be a neighbour of p, known from the cube alone. Cells of one or two
+  // points are not worth the box test: their points are tested directly (exactly) anyway.
+  bool out_of_reach(const Cell& c, const SpherePoint& p) const {
+    return c.entries.size() > 2 && box_min2(c, p.x, p.y, p.z) * (1.0 - 1e-9) > radius.chord2_out;
+  }
+  // Every point of cell c is a neighbour of a (c is in a's near list, so categories match).
+  bool all_related(const Cell& c, const Slot& a) const {
+    if (time_w && c.key.t != cells[a.cell].key.t) return false;
+    return box_max2(c, a.p.x, a.p.y, a.p.z) * (1.0 + 1e-9) <= radius.chord2_in;
+  }
+  // Exact neighbourhood size of a held point (itself included).
+  std::uint32_t full_count(std::uint32_t s) const {
     const Slot& a = slots[s];
-    for (std::uint32_t c : cells[a.cell].near)
-      for (Entry& e : cells[c].entries)
-        if (e.slot != s && related(a, e) && pred(e.slot, e)) return true;
+    std::uint32_t n = 0;
+    for_near(a.cell, [&](std::uint32_t ci) {
+      const Cell& c = cells[ci];
+      if (out_of_reach(c, a.p)) return;
+      if (c.entries.size() > 2 && all_related(c, a)) {
+        n += static_cast<std::uint32_t>(c.entries.size());
+        return;
+      }
+      for (const Entry& e : c.entries) n += related(a, e) ? 1u : 0u;
+    });
+    return n;
+  }
+  // Some core point of cell c is a neighbour of a.
+  bool touches_core(const Slot& a, const Cell& c) const { return core_touched(a, c) != kNone; }
+  // A core point of cell c that is a neighbour of a (the first found), or kNone.
+  std::uint32_t core_touched(const Slot& a, const Cell& c) const {
+    if (c.ncore == 0 || out_of_reach(c, a.p)) return kNone;
+    for (const Entry& e : c.entries)
+      if (e.core && related(a, e)) return e.slot;
+    return kNone;
+  }
+  // The cells are linked: some core pair across them are neighbours. Only points within reach of
+  // the other cell's cube can form the pair, so both sides are filtered first: when the cells are
+  // not linked this costs a scan of each plus the few pairs near the facing sides.
+  // No point of cell a can be a neighbour of a point of cell b (their widened cubes are apart).
+  bool cells_apart(const Cell& a, const Cell& b) const {
+    auto gap = [&](std::int64_t x, std::int64_t y) {
+      const std::int64_t d = x > y ? x - y : y - x;
+      return d <= 1 ? 0.0 : std::fmax(0.0, static_cast<double>(d - 1) * h - 2 * kBoxSlack);
+    };
+    const double gx = gap(a.key.x, b.key.x), gy = gap(a.key.y, b.key.y), gz = gap(a.key.z, b.key.z);
+    return (gx * gx + gy * gy + gz * gz) * (1.0 - 1e-9) > radius.chord2_out;
+  }
+  // The cells are linked: some core pair across them are neighbours. Points out of reach of the
+  // other cell's cube are skipped at the cost of a box test; in dense places the first core near
+  // the other cell usually has a neighbour there.
+  bool linked(std::uint32_t ai, std::uint32_t bi) const {
+    const Cell& a = cells[ai];
+    const Cell& b = cells[bi];
+    if (a.ncore == 0 || b.ncore == 0 || cells_apart(a, b)) return false;
+    const Cell& small = a.ncore <= b.ncore ? a : b;
+    const Cell& big = a.ncore <= b.ncore ? b : a;
+    for (const Entry& e : small.entries) {
+      if (!e.core || box_min2(big, e.x, e.y, e.z) * (1.0 - 1e-9) > radius.chord2_out) continue;
+      const Slot& x = slots[e.slot];
+      for (const Entry& f : big.entries)
+        if (f.core && related(x, f)) return true;
+    }
     return false;
   }
-  void neighbours(std::uint32_t s, std::vector<std::uint32_t>& out) {
-    out.clear();
-    for_each_neighbour(s, [&](std::uint32_t q, Entry&) { out.push_back(q); });
-  }
-  Entry& entry(std::uint32_t s) { return cells[slots[s].cell].entries[slots[s].cell_pos]; }
-  void set_core(std::uint32_t s, bool core) {
-    slots[s].core = core;
-    entry(s).core = core;
-  }
 
+  // ---- grid ---------------------------------------------------------------------------------
+  // Points lie on the unit sphere (|p| = 1 up to rounding), so a cube that does not meet the
+  // sphere holds none; locally the sphere is a plane, which cuts only about a third of the cubes
+  // around a block, and the others need no lookup.
+  bool meets_sphere(const CellKey& k, double edge) const {
+    double near2 = 0, far2 = 0;
+    for (const std::int64_t c : {k.x, k.y, k.z}) {
+      const double lo = static_cast<double>(c) * edge - kBoxSlack, hi = static_cast<double>(c + 1) * edge + kBoxSlack;
+      const double n = lo > 0 ? lo : (hi < 0 ? -hi : 0.0);
+      const double f = std::fmax(std::fabs(lo), std::fabs(hi));
+      near2 += n * n;
+      far2 += f * f;
+    }
+    return near2 <= 1.0 + 1e-9 && far2 >= 1.0 - 1e-9;
+  }
+  std::uint32_t block_for(const CellKey& key) {
+    const std::uint32_t fresh = static_cast<std::uint32_t>(blocks.size());
+    const std::uint32_t b = block_map.insert(key, fresh, [&](std::uint32_t v) { return v == fresh ? key : blocks[v].key; });
+    if (b != fresh) return b;
+    blocks.emplace_back();
+    blocks[b].key = key;
+    const int tr = time_w ? 1 : 0;
+    const double edge = 2 * h;
+    for (int dx = -block_reach; dx <= block_reach; ++dx)
+      for (int dy = -block_reach; dy <= block_reach; ++dy)
+        for (int dz = -block_reach; dz <= block_reach; ++dz)
+          for (int dt = -tr; dt <= tr; ++dt) {
+            // Wrapping add: bucket arithmetic at the ends of the int64 range must not overflow (a
+            // spurious neighbour is harmless, the point test is exact).
+            const CellKey k{key.x + dx, key.y + dy, key.z + dz,
+                            static_cast<std::int64_t>(static_cast<std::uint64_t>(key.t) + static_cast<std::uint64_t>(dt)),
+                            key.cat};
+            const bool self = (dx | dy | dz | dt) == 0;
+            if (!self && !meets_sphere(k, edge)) continue;
+            const std::uint32_t d = self ? b : block_map.find(k, [&](std::uint32_t v) { return blocks[v].key; });
+            if (d == CellKeyMap::kMissing) continue;
+            blocks[b].near.push_back(d);
+            if (d != b) blocks[d].near.push_back(b);
+          }
+    return b;
+  }
+  std::uint32_t cell_for(const Slot& a) {
+    const CellKey key = key_of(a);
+    const std::uint32_t b =
+        block_for(CellKey{key.x >> 1, key.y >> 1, key.z >> 1, key.t, key.cat});  // >> 1: floor(x / 2)
+    const int oct = static_cast<int>(((key.x & 1) << 2) | ((key.y & 1) << 1) | (key.z & 1));
+    if (blocks[b].sub[oct] != kNone) return blocks[b].sub[oct];
+    std::uint32_t c;
+    if (!free_cells.empty()) {
+      c = free_cells.back();
+      free_cells.pop_back();
+    } else {
+      c = static_cast<std::uint32_t>(cells.size());
+      cells.emplace_back();
+      mark_epoch.push_back(0);
+      mark_group.push_back(0);
+      seed_epoch.push_back(0);
+    }
+    Cell& cell = cells[c];
+    cell.key = key;
+    cell.block = b;
+    cell.oct = static_cast<std::uint8_t>(oct);
+    cell.ncore = 0;
+    cell.cluster = -1;
+    Block& bl = blocks[b];
+    if (bl.n == 0 && !bl.fresh) --empty_blocks;
+    bl.fresh = false;
+    bl.sub[oct] = c;
+    cell.lpos = bl.n;
+    bl.list[bl.n++] = c;
+    return c;
+  }
+  // Cells are freed as soon as they are empty; blocks stay (their neighbour lists cost lookups to
+  // build) until compaction.
+  void free_cell(std::uint32_t c) {
+    Cell& cell = cells[c];
+    Block& bl = blocks[cell.block];
+    bl.sub[cell.oct] = kNone;
+    const std::uint8_t pos = cell.lpos;
+    bl.list[pos] = bl.list[--bl.n];
+    cells[bl.list[pos]].lpos = pos;
+    cell.entries.clear();
+    free_cells.push_back(c);
+    if (bl.n == 0) ++empty_blocks;
+  }
+  // f(cell) for every cell in the blocks around cell c (c included): a superset of the cells that
+  // can hold neighbours of c's points.
+  template <typename F>
+  void for_near(std::uint32_t c, F&& f) const {
+    for (std::uint32_t b : blocks[cells[c].block].near) {
+      const Block& bl = blocks[b];
+      for (std::uint8_t i = 0; i < bl.n; ++i) f(bl.list[i]);
+    }
+  }
   void grid_add(std::uint32_t s) {
     Slot& a = slots[s];
-    const std::uint64_t key = cell_key(a.p, radius.cell);
-    const std::uint32_t c = cell_map.insert(key, static_cast<std::uint32_t>(cells.size()));
-    if (c == cells.size()) {
-      cells.emplace_back();
-      std::uint64_t keys[27];
-      neighbour_keys(key, keys);
-      for (std::uint64_t k : keys) {
-        const std::uint32_t d = cell_map.find(k);
-        if (d == CellMap::kMissing) continue;
-        cells[c].near.push_back(d);
-        if (d != c) cells[d].near.push_back(c);
-      }
-    }
+    const std::uint32_t c = cell_for(a);
     a.cell = c;
     auto& entries = cells[c].entries;
     a.cell_pos = static_cast<std::uint32_t>(entries.size());
-    entries.push_back(Entry{a.p.x, a.p.y, a.p.z, a.time, a.cat, s, 1, -1, false});
+    entries.push_back(Entry{a.p.x, a.p.y, a.p.z, a.time, a.cat, s, false});
   }
   void grid_remove(std::uint32_t s) {
     const Slot& a = slots[s];
@@ -189,6 +460,34 @@ class IncrementalState {
     entries[a.cell_pos] = entries.back();
     slots[entries[a.cell_pos].slot].cell_pos = a.cell_pos;
     entries.pop_back();
+  }
+  Entry& entry(std::uint32_t s) { return cells[slots[s].cell].entries[slots[s].cell_pos]; }
+
+  // Drops empty blocks once they outnumber the others: a clusterer that roams (or, with a time
+  // radius, moves on in time) would otherwise keep every block it ever touched.
+  void maybe_compact_blocks() {
+    if (empty_blocks <= blocks.size() - empty_blocks + 65536) return;
+    std::vector<std::uint32_t> remap(blocks.size(), kNone);
+    std::vector<Block> kept;
+    kept.reserve(blocks.size() - empty_blocks);
+    for (std::uint32_t b = 0; b < blocks.size(); ++b)
+      if (blocks[b].n > 0) {
+        remap[b] = static_cast<std::uint32_t>(kept.size());
+        kept.push_back(std::move(blocks[b]));
+      }
+    blocks.swap(kept);
+    block_map = CellKeyMap(blocks.size());
+    for (std::uint32_t b = 0; b < blocks.size(); ++b) {
+      Block& bl = blocks[b];
+      block_map.insert(bl.key, b, [&](std::uint32_t v) { return blocks[v].key; });
+      std::size_t w = 0;
+      for (std::uint32_t d : bl.near)
+        if (remap[d] != kNone) bl.near[w++] = remap[d];
+      bl.near.resize(w);
+      bl.near.shrink_to_fit();
+      for (std::uint8_t i = 0; i < bl.n; ++i) cells[bl.list[i]].block = b;
+    }
+    empty_blocks = 0;
   }
 
   // ---- clusters ----------------------------------------------------------------------------
@@ -203,45 +502,43 @@ class IncrementalState {
     }
     clusters[k].alive = true;
     clusters[k].incident = next_incident++;
-    clusters[k].cores.clear();
+    clusters[k].cells.clear();
     ++live_clusters;
     return k;
   }
   void free_cluster(std::int32_t k) {
     clusters[k].alive = false;
-    clusters[k].cores.clear();
-    clusters[k].cores.shrink_to_fit();
+    clusters[k].cells.clear();
+    clusters[k].cells.shrink_to_fit();
     free_clusters.push_back(k);
     --live_clusters;
   }
-  void add_core(std::int32_t k, std::uint32_t s) {
-    slots[s].cluster = k;
-    entry(s).cluster = k;
-    slots[s].cpos = static_cast<std::uint32_t>(clusters[k].cores.size());
-    clusters[k].cores.push_back(s);
+  void attach(std::int32_t k, std::uint32_t c) {
+    cells[c].cluster = k;
+    cells[c].cpos = static_cast<std::uint32_t>(clusters[k].cells.size());
+    clusters[k].cells.push_back(c);
   }
-  void drop_core(std::uint32_t s) {
-    auto& cores = clusters[slots[s].cluster].cores;
-    const std::uint32_t pos = slots[s].cpos;
-    cores[pos] = cores.back();
-    slots[cores[pos]].cpos = pos;
-    cores.pop_back();
-    slots[s].cluster = -1;
-    if (slots[s].alive) entry(s).cluster = -1;  // a removed point has left the grid
+  void detach(std::uint32_t c) {
+    auto& list = clusters[cells[c].cluster].cells;
+    const std::uint32_t pos = cells[c].cpos;
+    list[pos] = list.back();
+    cells[list[pos]].cpos = pos;
+    list.pop_back();
+    cells[c].cluster = -1;
   }
   // Merges the clusters in ks (distinct, >= 2) and returns the one that remains.
   std::int32_t merge(std::vector<std::int32_t>& ks, std::vector<ClusterEvent>& events) {
     std::int32_t target = ks[0];
     std::int64_t survivor = clusters[ks[0]].incident;
     for (std::int32_t k : ks) {
-      if (clusters[k].cores.size() > clusters[target].cores.size()) target = k;
+      if (clusters[k].cells.size() > clusters[target].cells.size()) target = k;
       survivor = std::min(survivor, clusters[k].incident);
     }
     ClusterEvent ev{ClusterEventKind::kMerged, survivor, {}};
     for (std::int32_t k : ks) {
       if (clusters[k].incident != survivor) ev.others.push_back(clusters[k].incident);
       if (k == target) continue;
-      for (std::uint32_t s : clusters[k].cores) add_core(target, s);
+      for (std::uint32_t c : clusters[k].cells) attach(target, c);
       free_cluster(k);
     }
     clusters[target].incident = survivor;
@@ -260,16 +557,76 @@ class IncrementalState {
     }
   }
   void recompute_anchor(std::uint32_t b) {
-    slots[b].anchor = kNone;
-    for_each_neighbour(b, [&](std::uint32_t q, Entry& e) {
-      if (e.core) consider_anchor(b, q);
+    Slot& sb = slots[b];
+    sb.anchor = kNone;
+    // The exact order is by scikit-learn's reduced distance; the chord only prunes candidates that
+    // are farther than the best one by far more than the rounding of either.
+    double best_chord = 1e300;
+    for_near(sb.cell, [&](std::uint32_t ci) {
+      const Cell& c = cells[ci];
+      if (c.ncore == 0 || out_of_reach(c, sb.p)) return;
+      for (const Entry& e : c.entries) {
+        if (!e.core || !related(sb, e)) continue;
+        const double ch = std::sqrt(chord2(sb.p.x, sb.p.y, sb.p.z, e.x, e.y, e.z));
+        if (ch > best_chord + 1e-13) continue;
+        const std::uint32_t before = sb.anchor;
+        consider_anchor(b, e.slot);
+        if (sb.anchor != before) best_chord = std::fmin(best_chord, ch);
+      }
+    });
+  }
+  // A new core point offers itself to the non-core points around it (all in sparse cells).
+  void offer_anchor(std::uint32_t x) {
+    const Slot& a = slots[x];
+    for_near(a.cell, [&](std::uint32_t ci) {
+      const Cell& c = cells[ci];
+      if (c.ncore == c.entries.size() || out_of_reach(c, a.p)) return;
+      for (const Entry& e : c.entries)
+        if (!e.core && related(a, e)) consider_anchor(e.slot, x);
     });
   }
 
+  void set_core(std::uint32_t s, bool core) {
+    Slot& a = slots[s];
+    a.core = core;
+    entry(s).core = core;
+    if (core) {
+      ++cells[a.cell].ncore;
+      a.anchor = kNone;
+    } else {
+      --cells[a.cell].ncore;
+    }
+  }
+
   // ---- operations ----------------------------------------------------------------------------
-  std::vector<std::uint32_t> nb, tmp, promoted_, removed_nb_, removed_, reanchor_, seeds_;
+  std::vector<std::uint32_t> nbs_, promoted_, removed_, reanchor_, seed_cells_, seed_witness_, pending_, confirmed_;
   std::vector<std::int32_t> ks_, affected_, of_;
-  std::vector<std::vector<std::uint32_t>> lists_;
+
+  // The new core point x links its cell to the clusters of the cells it touches.
+  void join(std::uint32_t x, std::vector<ClusterEvent>& events) {
+    const Slot& a = slots[x];
+    const std::uint32_t xc = a.cell;
+    std::vector<std::int32_t>& ks = ks_;
+    ks.clear();
+    if (cells[xc].cluster >= 0) ks.push_back(cells[xc].cluster);
+    for_near(xc, [&](std::uint32_t ci) {
+      if (ci == xc) return;
+      const Cell& c = cells[ci];
+      // Cells whose cores are all new in this step have no cluster yet; they link themselves
+      // when their own cores are processed.
+      if (c.ncore == 0 || c.cluster < 0) return;
+      if (std::find(ks.begin(), ks.end(), c.cluster) != ks.end()) return;
+      if (touches_core(a, c)) ks.push_back(c.cluster);
+    });
+    if (ks.empty()) {
+      const std::int32_t k = new_cluster();
+      attach(k, xc);
+      events.push_back({ClusterEventKind::kCreated, clusters[k].incident, {}});
+      return;
+    }
+    const std::int32_t k = ks.size() == 1 ? ks[0] : merge(ks, events);
+    if (cells[xc].cluster < 0) attach(k, xc);
+  }
 
   std::vector<ClusterEvent> insert(const ClusterPoint& pt) {
     if (!valid_lat_lon(pt.lat, pt.lon))
@@ -291,9 +648,6 @@ class IncrementalState {
       ids.emplace_back();
       lat_deg.push_back(0);
       lon_deg.push_back(0);
-      mark_epoch.push_back(0);
-      mark_group.push_back(0);
-      seed_epoch.push_back(0);
     }
     id_it->second = s;
     Slot& a = slots[s];
@@ -315,136 +669,214 @@ class IncrementalState {
 
     std::vector<ClusterEvent> events;
     grid_add(s);
+    const std::uint32_t home = a.cell;
     std::vector<std::uint32_t>& promoted = promoted_;
     promoted.clear();
-    nb.clear();
-    for_each_neighbour(s, [&](std::uint32_t q, Entry& e) {
-      nb.push_back(q);
-      ++e.count;
-      if (!e.core && e.count >= min_pts) promoted.push_back(q);
-    });
-    const std::uint32_t own_count = static_cast<std::uint32_t>(nb.size()) + 1;
-    entry(s).count = own_count;
-    if (own_count >= min_pts) promoted.push_back(s);
-    for (std::uint32_t c : promoted) {
-      set_core(c, true);
-      slots[c].anchor = kNone;
+    const std::size_t n = cells[home].entries.size();
+    if (n == min_pts) {
+      // The cell just became dense: all its points are core now.
+      for (const Entry& e : cells[home].entries)
+        if (!e.core) promoted.push_back(e.slot);
+    } else if (n > min_pts) {
+      promoted.push_back(s);
     }
-    std::vector<std::int32_t>& ks = ks_;
-    for (std::uint32_t c : promoted) {
-      // A second scan of the cells beats visiting one Slot per neighbour in dense places.
-      ks.clear();
-      for_each_neighbour(c, [&](std::uint32_t u, Entry& e) {
-        if (e.core) {
-          if (e.cluster >= 0 && std::find(ks.begin(), ks.end(), e.cluster) == ks.end()) ks.push_back(e.cluster);
-        } else {
-          consider_anchor(u, c);
-        }
-      });
-      std::int32_t k;
-      if (ks.empty()) {
-        k = new_cluster();
-        events.push_back({ClusterEventKind::kCreated, clusters[k].incident, {}});
-      } else if (ks.size() == 1) {
-        k = ks[0];
-      } else {
-        k = merge(ks, events);
+    // One pass: counts are kept in sparse cells only; when the new point's own cell is sparse its
+    // count is taken too, with its neighbours while they are fewer than min_pts (if it stays
+    // non-core, that is all of them, and its anchor is among them).
+    const bool own_count = n < min_pts;
+    std::uint32_t own = 1;
+    std::vector<std::uint32_t>& nbs = nbs_;
+    nbs.clear();
+    for_near(home, [&](std::uint32_t ci) {
+      Cell& c = cells[ci];
+      const bool sparse = !dense(c);
+      if ((!sparse && !own_count) || out_of_reach(c, a.p)) return;
+      if (!sparse && c.entries.size() > 2 && all_related(c, a)) {
+        own += static_cast<std::uint32_t>(c.entries.size());
+        return;
       }
-      add_core(k, c);
+      for (const Entry& e : c.entries) {
+        if (e.slot == s || !related(a, e)) continue;
+        ++own;
+        if (nbs.size() < min_pts) nbs.push_back(e.slot);
+        if (!sparse) continue;
+        Slot& q = slots[e.slot];
+        if (++q.count >= min_pts && !q.core) promoted.push_back(e.slot);
+      }
+    });
+    if (own_count) {
+      a.count = own;
+      if (own >= min_pts) promoted.push_back(s);
     }
-    if (!slots[s].core)
-      for (std::uint32_t q : nb)
+    for (std::uint32_t x : promoted) set_core(x, true);
+    for (std::uint32_t x : promoted) join(x, events);
+    for (std::uint32_t x : promoted) offer_anchor(x);
+    if (!a.core) {
+      a.anchor = kNone;
+      for (std::uint32_t q : nbs)
         if (slots[q].core) consider_anchor(s, q);
+    }
     return events;
   }
 
   std::vector<ClusterEvent> remove_slot(std::uint32_t s) {
     std::vector<ClusterEvent> events;
-    std::vector<std::uint32_t>& removed_nb = removed_nb_;
+    Slot& a = slots[s];
+    const std::uint32_t home = a.cell;
     std::vector<std::uint32_t>& removed = removed_;  // core points that stop being core (s included)
     removed.clear();
-    removed_nb.clear();
-    for_each_neighbour(s, [&](std::uint32_t q, Entry& e) {
-      removed_nb.push_back(q);
-      --e.count;
-      if (e.core && e.count < min_pts) removed.push_back(q);
-    });
-    grid_remove(s);
-    slots[s].alive = false;  // from here on s has no grid entry
-    if (slots[s].core) removed.push_back(s);
-    // Neighbour lists of the removed cores, taken before any flag changes matter (lists only).
-    if (lists_.size() < removed.size()) lists_.resize(removed.size());
-    auto& lists = lists_;
-    for (std::size_t i = 0; i < removed.size(); ++i) {
-      if (removed[i] == s)
-        lists[i].swap(removed_nb);  // removed_nb is not used after this
-      else
-        neighbours(removed[i], lists[i]);
+    const bool was_dense = dense(cells[home]);
+    if (a.core) {
+      removed.push_back(s);
+      --cells[home].ncore;
+      a.core = false;
     }
+    grid_remove(s);
+    a.alive = false;  // from here on s has no grid entry, but keeps its cell for the searches below
+    auto demote = [&](Entry& e) {
+      e.core = false;
+      slots[e.slot].core = false;
+      --cells[slots[e.slot].cell].ncore;
+      removed.push_back(e.slot);
+    };
+    // Non-core points anchored to s (its neighbours, in sparse cells) are collected in the same
+    // pass; demoted points have no anchor yet, so they are not mistaken for them.
+    std::vector<std::uint32_t>& reanchor = reanchor_;
+    reanchor.clear();
+    for_near(home, [&](std::uint32_t ci) {
+      Cell& c = cells[ci];
+      if (c.entries.empty() || dense(c)) return;
+      if (ci == home && was_dense) {
+        // The cell just became sparse: its points need counts again.
+        for (Entry& e : c.entries) {
+          slots[e.slot].count = full_count(e.slot);
+          if (slots[e.slot].count < min_pts && e.core) demote(e);
+        }
+        return;
+      }
+      if (out_of_reach(c, a.p)) return;
+      for (Entry& e : c.entries) {
+        if (!related(a, e)) continue;
+        if (!e.core && slots[e.slot].anchor == s) reanchor.push_back(e.slot);
+        if (--slots[e.slot].count < min_pts && e.core) demote(e);
+      }
+    });
+
+    // Clusters that lost core points: cells left without cores leave their cluster; the rest are
+    // checked for a split from the cells the removed cores touched.
     std::vector<std::int32_t>& affected = affected_;
     affected.clear();
     std::vector<std::int32_t>& of = of_;
-    of.assign(removed.size(), -1);
+    of.resize(removed.size());
     for (std::size_t i = 0; i < removed.size(); ++i) {
-      const std::uint32_t r = removed[i];
-      of[i] = slots[r].cluster;
+      of[i] = cells[slots[removed[i]].cell].cluster;
       if (std::find(affected.begin(), affected.end(), of[i]) == affected.end()) affected.push_back(of[i]);
-      drop_core(r);
-      slots[r].core = false;
-      if (r != s) entry(r).core = false;  // s has left the grid
-    }
-    // Points whose anchor went away, and demoted points, need a new anchor (later).
-    std::vector<std::uint32_t>& reanchor = reanchor_;
-    reanchor.clear();
-    for (std::size_t i = 0; i < removed.size(); ++i) {
-      const std::uint32_t r = removed[i];
-      if (r != s) reanchor.push_back(r);
-      for (std::uint32_t b : lists[i])
-        if (!slots[b].core && slots[b].anchor == r) reanchor.push_back(b);
     }
     for (std::int32_t k : affected) {
-      if (clusters[k].cores.empty()) {
+      std::vector<std::uint32_t>& seeds = seed_cells_;
+      std::vector<std::uint32_t>& witness = seed_witness_;  // a core of the seed cell the removed core touched
+      seeds.clear();
+      witness.clear();
+      next_epoch();
+      const SpherePoint* centre = nullptr;
+      for (std::size_t i = 0; i < removed.size(); ++i) {
+        if (of[i] != k) continue;
+        const Slot& r = slots[removed[i]];
+        if (!centre) centre = &r.p;
+        const Cell& rc = cells[r.cell];
+        // The removed core's own cell first: it is the natural centre for the quick test.
+        if (rc.ncore > 0 && seed_epoch[r.cell] != epoch) {
+          seed_epoch[r.cell] = epoch;
+          seeds.push_back(r.cell);
+          std::uint32_t w = kNone;  // any core of the cell stands for it
+          for (const Entry& e : rc.entries)
+            if (e.core) {
+              w = e.slot;
+              break;
+            }
+          witness.push_back(w);
+        }
+        for_near(r.cell, [&](std::uint32_t ci) {
+          const Cell& c = cells[ci];
+          if (c.ncore == 0 || c.cluster != k || seed_epoch[ci] == epoch) return;
+          const std::uint32_t w = core_touched(r, c);
+          if (w != kNone) {
+            seed_epoch[ci] = epoch;
+            seeds.push_back(ci);
+            witness.push_back(w);
+          }
+        });
+      }
+      for (std::size_t i = 0; i < removed.size(); ++i) {
+        const std::uint32_t rc = slots[removed[i]].cell;
+        if (of[i] == k && cells[rc].ncore == 0 && cells[rc].cluster == k) detach(rc);
+      }
+      if (clusters[k].cells.empty()) {
         events.push_back({ClusterEventKind::kDissolved, clusters[k].incident, {}});
         free_cluster(k);
         continue;
       }
-      std::vector<std::uint32_t>& seeds = seeds_;
-      seeds.clear();
-      const SpherePoint* centre = nullptr;
-      std::size_t lists_used = 0;
-      for (std::size_t i = 0; i < removed.size(); ++i) {
-        if (of[i] != k) continue;
-        ++lists_used;
-        if (!centre) centre = &slots[removed[i]].p;
-        for (std::uint32_t u : lists[i])
-          if (slots[u].core && slots[u].alive) seeds.push_back(u);
-      }
-      if (lists_used > 1) {  // one neighbour list holds no repeats
-        std::sort(seeds.begin(), seeds.end());
-        seeds.erase(std::unique(seeds.begin(), seeds.end()), seeds.end());
-      }
-      if (seeds.size() > 1) split_check(k, seeds, *centre, events);
+      if (seeds.size() > 1 && !seeds_connected(seeds, witness)) split_check(k, seeds, *centre, events);
+    }
+
+    // Demoted points, and non-core points anchored to a removed core, need a new anchor.
+    for (std::uint32_t r : removed) {
+      if (r == s) continue;  // its anchored points were collected above
+      reanchor.push_back(r);
+      for_near(slots[r].cell, [&](std::uint32_t ci) {
+        const Cell& c = cells[ci];
+        if (c.ncore == c.entries.size()) return;
+        for (const Entry& e : c.entries)
+          if (!e.core && slots[e.slot].anchor == r) reanchor.push_back(e.slot);
+      });
     }
     std::sort(reanchor.begin(), reanchor.end());
     reanchor.erase(std::unique(reanchor.begin(), reanchor.end()), reanchor.end());
     for (std::uint32_t b : reanchor)
-      if (b != s && slots[b].alive && !slots[b].core) recompute_anchor(b);
+      if (b != s) recompute_anchor(b);
     by_id.erase(ids[s]);
     ids[s].clear();
     ids[s].shrink_to_fit();
     free_slots.push_back(s);
     ++stale_order;
     ++stale_time;
+    if (cells[home].entries.empty()) free_cell(home);
     maybe_compact();
+    maybe_compact_blocks();
     return events;
   }
 
+  void next_epoch() {
+    if (++epoch == 0) {
+      std::fill(mark_epoch.begin(), mark_epoch.end(), 0);
+      std::fill(seed_epoch.begin(), seed_epoch.end(), 0);
+      epoch = 1;
+    }
+  }
+
+  // One search of the split check: the cells it reached, and those not yet expanded as a heap,
+  // nearest to the removed point first.
   struct Group {
-    std::vector<std::uint32_t> nodes;
-    std::size_t head = 0;
+    std::vector<std::uint32_t> nodes;  // every cell reached
+    std::vector<std::uint32_t> open;   // not yet expanded (heap on prio_)
+    std::size_t expanded = 0;
+    std::size_t acc = 0;  // core points in the cells expanded so far
     std::uint32_t parent = 0;
     bool done = false;
   };
+  std::vector<double> prio_;
+  bool prio_after(std::uint32_t a, std::uint32_t b) const { return prio_[a] > prio_[b]; }
+  void push_open(Group& gr, std::uint32_t c) {
+    gr.nodes.push_back(c);
+    gr.open.push_back(c);
+    std::push_heap(gr.open.begin(), gr.open.end(), [&](std::uint32_t a, std::uint32_t b) { return prio_after(a, b); });
+  }
+  std::uint32_t pop_open(Group& gr) {
+    std::pop_heap(gr.open.begin(), gr.open.end(), [&](std::uint32_t a, std::uint32_t b) { return prio_after(a, b); });
+    const std::uint32_t c = gr.open.back();
+    gr.open.pop_back();
+    return c;
+  }
   std::uint32_t group_root(std::vector<Group>& g, std::uint32_t x) {
     while (g[x].parent != x) x = g[x].parent = g[g[x].parent].parent;
     return x;
@@ -452,145 +884,157 @@ class IncrementalState {
   void join_groups(std::vector<Group>& g, std::uint32_t into, std::uint32_t from) {
     Group& a = g[into];
     Group& b = g[from];
-    std::vector<std::uint32_t> merged;
-    merged.reserve(a.nodes.size() + b.nodes.size());
-    merged.insert(merged.end(), a.nodes.begin(), a.nodes.begin() + a.head);
-    merged.insert(merged.end(), b.nodes.begin(), b.nodes.begin() + b.head);
-    const std::size_t head = merged.size();
-    merged.insert(merged.end(), a.nodes.begin() + a.head, a.nodes.end());
-    merged.insert(merged.end(), b.nodes.begin() + b.head, b.nodes.end());
-    a.nodes.swap(merged);
-    a.head = head;
-    a.done = false;
+    a.nodes.insert(a.nodes.end(), b.nodes.begin(), b.nodes.end());
+    a.open.insert(a.open.end(), b.open.begin(), b.open.end());
+    std::make_heap(a.open.begin(), a.open.end(), [&](std::uint32_t x, std::uint32_t y) { return prio_after(x, y); });
+    a.expanded += b.expanded;
+    a.acc += b.acc;
+    a.done = a.open.empty();
     b.nodes.clear();
     b.nodes.shrink_to_fit();
+    b.open.clear();
+    b.open.shrink_to_fit();
     b.parent = into;
   }
 
-  // A cheap sufficient test that the seeds are still connected: expand the seed nearest to the
-  // removed point (in a dense cluster its neighbourhood covers almost every seed, since all seeds
-  // lie within eps of the removed point), then check that each seed it missed touches that
-  // neighbourhood. At most `budget` missed seeds are tried; false means "undecided".
-  bool seeds_connected_nearby(const std::vector<std::uint32_t>& seeds, const SpherePoint& centre,
-                              std::size_t budget) {
-    if (++epoch == 0) {
-      std::fill(mark_epoch.begin(), mark_epoch.end(), 0);
-      std::fill(seed_epoch.begin(), seed_epoch.end(), 0);
-      epoch = 1;
-    }
-    std::uint32_t c0 = seeds[0];
-    double best = 1e300;
-    for (std::uint32_t x : seeds) {
-      const SpherePoint& q = slots[x].p;
-      const double d = chord2(centre.x, centre.y, centre.z, q.x, q.y, q.z);
-      if (d < best) {
-        best = d;
-        c0 = x;
+  // Are the seed cells (cells of cluster k that the removed cores touched) still connected? First
+  // a cheap test: every seed linked directly to the first one. Otherwise one breadth-first search
+  // over linked cells per group of seeds runs in lockstep; groups that meet are joined, and the
+  // search stops as soon as at most one group is still growing, so only the parts that split off
+  // are ever enumerated.
+  // A cheap sufficient test that the seed cells are still connected: a seed is connected when the
+  // core it was found through (its witness) touches a core of a seed already known connected,
+  // starting from the first seed. In a dense cluster the first or second try succeeds for every
+  // seed; false means "undecided".
+  bool seeds_connected(const std::vector<std::uint32_t>& seeds, const std::vector<std::uint32_t>& witness) {
+    std::vector<std::uint32_t>& confirmed = confirmed_;
+    std::vector<std::uint32_t>& pending = pending_;
+    confirmed.assign(1, seeds[0]);
+    pending.clear();
+    for (std::uint32_t i = 1; i < seeds.size(); ++i) pending.push_back(i);
+    // Round 1: the witness against every confirmed cell within reach (a box test each).
+    // Round 2: the whole seed cell against the confirmed cells near it.
+    for (int round = 1; round <= 2; ++round) {
+      while (!pending.empty()) {
+        std::size_t w = 0;
+        for (std::uint32_t i : pending) {
+          const Cell& d = cells[seeds[i]];
+          const Slot& x = slots[witness[i]];
+          bool ok = false;
+          // The first seed (usually the removed core's own cell) first, then the latest ones.
+          for (std::size_t u = 0; u < confirmed.size() && !ok; ++u) {
+            const std::size_t t = u == 0 ? 0 : confirmed.size() - u;
+            const Cell& e = cells[confirmed[t]];
+            if (cells_apart(d, e)) continue;
+            ok = round == 1 ? touches_core(x, e) : linked(seeds[i], confirmed[t]);
+          }
+          if (ok)
+            confirmed.push_back(seeds[i]);
+          else
+            pending[w++] = i;
+        }
+        if (w == pending.size()) break;
+        pending.resize(w);
       }
     }
-    mark_epoch[c0] = epoch;
-    for_each_neighbour(c0, [&](std::uint32_t v, Entry& e) {
-      if (e.core) mark_epoch[v] = epoch;
-    });
-    tmp.clear();
-    for (std::uint32_t x : seeds)
-      if (mark_epoch[x] != epoch) tmp.push_back(x);
-    if (tmp.size() > budget) return false;
-    // Missed seeds sit near the rim of the removed point's neighbourhood; in a dense cluster the
-    // first few points scanned around one already include a marked core.
-    for (std::uint32_t m : tmp)
-      if (!any_neighbour(m, [&](std::uint32_t v, Entry& e) { return e.core && mark_epoch[v] == epoch; }))
-        return false;
-    return true;
+    return pending.empty();
   }
 
   void split_check(std::int32_t k, const std::vector<std::uint32_t>& seeds, const SpherePoint& centre,
                    std::vector<ClusterEvent>& events) {
-    if (seeds.size() > 12 && seeds_connected_nearby(seeds, centre, seeds.size())) return;
+    if (prio_.size() < cells.size()) prio_.resize(cells.size());
+    // Searches go to the cells nearest the removed point first: a way around the gap it left is
+    // found before the searches spread out.
+    auto prio_of = [&](std::uint32_t c) {
+      const CellKey& kk = cells[c].key;
+      return chord2(centre.x, centre.y, centre.z, (static_cast<double>(kk.x) + 0.5) * h,
+                    (static_cast<double>(kk.y) + 0.5) * h, (static_cast<double>(kk.z) + 0.5) * h);
+    };
     std::vector<Group> g(seeds.size());
     for (std::uint32_t i = 0; i < seeds.size(); ++i) g[i].parent = i;
     std::size_t roots = seeds.size();
-    // Seeds that are direct neighbours are connected: cheap, and usually settles the question.
-    if (seeds.size() <= 128) {
-      for (std::uint32_t i = 0; i < seeds.size() && roots > 1; ++i)
-        for (std::uint32_t j = i + 1; j < seeds.size() && roots > 1; ++j) {
-          const std::uint32_t ri = group_root(g, i), rj = group_root(g, j);
-          if (ri != rj && related(seeds[i], seeds[j])) {
-            g[rj].parent = ri;
-            --roots;
-          }
-        }
-    }
-    if (roots <= 1) return;
-    if (++epoch == 0) {
-      std::fill(mark_epoch.begin(), mark_epoch.end(), 0);
-      std::fill(seed_epoch.begin(), seed_epoch.end(), 0);
-      epoch = 1;
-    }
+    next_epoch();
     for (std::uint32_t i = 0; i < seeds.size(); ++i) {
       const std::uint32_t r = group_root(g, i);
       mark_epoch[seeds[i]] = epoch;
       mark_group[seeds[i]] = r;
-      g[r].nodes.push_back(seeds[i]);
+      prio_[seeds[i]] = prio_of(seeds[i]);
+      push_open(g[r], seeds[i]);
     }
     std::vector<std::uint32_t> live;
     for (std::uint32_t i = 0; i < g.size(); ++i)
       if (g[i].parent == i) live.push_back(i);
+    std::size_t growing = roots;
     while (true) {
-      std::size_t growing = 0;
-      roots = 0;
-      for (std::uint32_t r : live)
-        if (g[r].parent == r) {
-          ++roots;
-          if (!g[r].done) ++growing;
-        }
-      if (roots <= 1) return;   // all seeds connected: no split
-      if (growing <= 1) break;  // every other part is complete
-      for (std::uint32_t r0 : live) {
-        if (g[r0].parent != r0 || g[r0].done) continue;
-        if (g[r0].head == g[r0].nodes.size()) {
-          g[r0].done = true;
-          continue;
-        }
-        const std::uint32_t u = g[r0].nodes[g[r0].head++];
-        for_each_neighbour(u, [&](std::uint32_t v, Entry& e) {
-          if (!e.core) return;
-          const std::uint32_t me = group_root(g, r0);
-          if (mark_epoch[v] != epoch) {
-            mark_epoch[v] = epoch;
-            mark_group[v] = me;
-            g[me].nodes.push_back(v);
-          } else {
-            const std::uint32_t other = group_root(g, mark_group[v]);
-            if (other != me) join_groups(g, me, other);
+      if (roots <= 1) return;  // all seeds connected: no split
+      if (growing == 0) break;
+      if (growing == 1) {
+        // Every other part is complete. The last one keeps the id once it is known to hold more
+        // core points than any of them; otherwise it is searched on until it is, or is complete.
+        std::size_t most = 0;
+        std::uint32_t open = kNone;
+        for (std::uint32_t r : live)
+          if (g[r].parent == r) {
+            if (g[r].done)
+              most = std::max(most, g[r].acc);
+            else
+              open = r;
           }
-        });
-        if (g[r0].head == g[r0].nodes.size()) g[r0].done = true;
+        if (g[open].acc > most) break;
+      }
+      // Expand the growing group that has expanded the fewest cells (lockstep), so that the work
+      // stays in proportion to the smaller parts.
+      std::uint32_t r0 = kNone;
+      for (std::uint32_t r : live)
+        if (g[r].parent == r && !g[r].done && (r0 == kNone || g[r].expanded < g[r0].expanded)) r0 = r;
+      if (g[r0].open.empty()) {
+        g[r0].done = true;
+        --growing;
+        continue;
+      }
+      const std::uint32_t u = pop_open(g[r0]);
+      ++g[r0].expanded;
+      g[r0].acc += cells[u].ncore;
+      for_near(u, [&](std::uint32_t v) {
+        if (v == u || cells[v].ncore == 0 || cells[v].cluster != k) return;
+        const std::uint32_t me = group_root(g, r0);
+        if (mark_epoch[v] == epoch && group_root(g, mark_group[v]) == me) return;
+        if (!linked(u, v)) return;
+        if (mark_epoch[v] != epoch) {
+          mark_epoch[v] = epoch;
+          mark_group[v] = me;
+          prio_[v] = prio_of(v);
+          push_open(g[me], v);
+        } else {
+          const std::uint32_t other = group_root(g, mark_group[v]);
+          if (!g[other].done) --growing;
+          join_groups(g, me, other);
+          --roots;
+        }
+      });
+      if (g[r0].open.empty()) {
+        g[r0].done = true;
+        --growing;
       }
     }
-    // Parts: every root. The growing one (or, if all are complete, the largest) keeps the id.
+    // Parts: every root. The one with the most core points keeps the id: the one still growing
+    // (it already has more than any complete part), or else the largest, the first seed's on ties.
     std::vector<std::uint32_t> parts;
     for (std::uint32_t r : live)
       if (g[r].parent == r) parts.push_back(r);
     std::uint32_t keeper = parts[0];
-    bool keeper_growing = false;
-    for (std::uint32_t r : parts) {
-      if (!g[r].done) {
-        keeper = r;
-        keeper_growing = true;
-        break;
-      }
-    }
-    if (!keeper_growing)
+    for (std::uint32_t r : parts)
+      if (!g[r].done) keeper = r;
+    if (g[keeper].done)
       for (std::uint32_t r : parts)
-        if (g[r].nodes.size() > g[keeper].nodes.size()) keeper = r;
+        if (g[r].acc > g[keeper].acc) keeper = r;
     ClusterEvent ev{ClusterEventKind::kSplit, clusters[k].incident, {}};
     for (std::uint32_t r : parts) {
       if (r == keeper) continue;
       const std::int32_t nk = new_cluster();
-      for (std::uint32_t s : g[r].nodes) {
-        drop_core(s);
-        add_core(nk, s);
+      for (std::uint32_t c : g[r].nodes) {
+        detach(c);
+        attach(nk, c);
       }
       ev.others.push_back(clusters[nk].incident);
     }
@@ -657,8 +1101,8 @@ class IncrementalState {
   }
   std::int64_t incident(std::uint32_t s) const {
     const Slot& a = slots[s];
-    if (a.core) return clusters[a.cluster].incident;
-    if (a.anchor != kNone) return clusters[slots[a.anchor].cluster].incident;
+    if (a.core) return clusters[cells[a.cell].cluster].incident;
+    if (a.anchor != kNone) return clusters[cells[slots[a.anchor].cell].cluster].incident;
     return -1;
   }
   template <typename F>

@@ -38,6 +38,46 @@ struct Scenario {
   std::optional<std::int64_t> eps_time;
   bool by_category;
   double lat0, lon0, span, sigma;
+  double snap = 0;  // > 0: coordinates rounded to multiples of this (exact duplicates)
+  int blobs = 6;
+};
+
+// Follows the events: which incidents are live, and where the incident of a core point may have
+// gone in one step (through merges into the survivor and splits into the new parts).
+struct EventModel {
+  std::set<std::int64_t> live;
+  void apply(const std::vector<ClusterEvent>& events) {
+    for (const auto& e : events) {
+      switch (e.kind) {
+        case ClusterEventKind::kCreated:
+          ASSERT_TRUE(live.insert(e.incident).second) << "created twice: " << e.incident;
+          break;
+        case ClusterEventKind::kMerged:
+          ASSERT_TRUE(live.count(e.incident)) << "merge into a dead incident " << e.incident;
+          for (auto o : e.others) ASSERT_EQ(live.erase(o), 1u) << "merged a dead incident " << o;
+          break;
+        case ClusterEventKind::kSplit:
+          ASSERT_TRUE(live.count(e.incident)) << "split of a dead incident " << e.incident;
+          for (auto o : e.others) ASSERT_TRUE(live.insert(o).second) << "split into a live incident " << o;
+          break;
+        case ClusterEventKind::kDissolved:
+          ASSERT_EQ(live.erase(e.incident), 1u) << "dissolved a dead incident " << e.incident;
+          break;
+      }
+    }
+  }
+  static bool reachable(std::int64_t from, std::int64_t to, const std::vector<ClusterEvent>& events) {
+    std::set<std::int64_t> can{from};
+    for (const auto& e : events) {
+      if (e.kind == ClusterEventKind::kMerged) {
+        for (auto o : e.others)
+          if (can.count(o)) can.insert(e.incident);
+      } else if (e.kind == ClusterEventKind::kSplit && can.count(e.incident)) {
+        can.insert(e.others.begin(), e.others.end());
+      }
+    }
+    return can.count(to) != 0;
+  }
 };
 
 class IncrementalVsBatch : public ::testing::TestWithParam<Scenario> {};
@@ -50,7 +90,7 @@ TEST_P(IncrementalVsBatch, AfterEveryInsertAndExpiry) {
   o.eps_time_s = sc.eps_time;
   o.same_category = sc.by_category;
   IncrementalClusterer c(o);
-  const auto pts = test::blob_points(700, sc.seed, sc.lat0, sc.lon0, sc.span, sc.sigma, 6, 2, 4 * 3600);
+  auto pts = test::blob_points(700, sc.seed, sc.lat0, sc.lon0, sc.span, sc.sigma, sc.blobs, 2, 4 * 3600);
   std::mt19937_64 rng(sc.seed * 7919);
   std::deque<std::string> held;
   std::size_t next = 0;
@@ -59,27 +99,54 @@ TEST_P(IncrementalVsBatch, AfterEveryInsertAndExpiry) {
   auto note = [&](const std::vector<ClusterEvent>& events) {
     for (const auto& e : events) ++seen[e.kind];
   };
+  if (sc.snap > 0)
+    for (auto& p : pts) {
+      p.lat = std::round(p.lat / sc.snap) * sc.snap;
+      p.lon = std::round(p.lon / sc.snap) * sc.snap;
+    }
+  EventModel model;
+  std::map<std::string, std::int64_t> core_incident;  // incident of each core point after the last step
   while (next < pts.size() || !held.empty()) {
     const auto r = rng() % 10;
     std::string what;
+    std::vector<ClusterEvent> events;
     if (next < pts.size() && (r < 6 || held.size() < 20)) {
-      note(c.insert(pts[next]));
+      events = c.insert(pts[next]);
       held.push_back(pts[next].id);
       what = "insert " + pts[next].id;
       ++next;
     } else if (r < 8 || next == pts.size()) {
-      note(c.expire_oldest());
+      events = c.expire_oldest();
       held.pop_front();
       what = "expire oldest";
     } else {
       // Remove a random held point (out of order).
       const std::size_t k = rng() % held.size();
-      note(c.remove(held[k]));
+      events = c.remove(held[k]);
       what = "remove " + held[k];
       held.erase(held.begin() + static_cast<std::ptrdiff_t>(k));
     }
+    note(events);
+    const std::string where = "step " + std::to_string(step) + ": " + what;
     ASSERT_EQ(c.size(), held.size());
-    expect_equals_batch(c, "step " + std::to_string(step) + ": " + what);
+    expect_equals_batch(c, where);
+    // Events account for every incident, and a core point changes incident only as they say.
+    model.apply(events);
+    if (::testing::Test::HasFatalFailure()) return;
+    std::set<std::int64_t> present;
+    std::map<std::string, std::int64_t> now;
+    for (const auto& [id, label] : c.labels()) {
+      if (label >= 0) present.insert(label);
+      if (c.is_core(id)) now[id] = label;
+    }
+    ASSERT_EQ(present, model.live) << where;
+    for (const auto& [id, label] : now) {
+      auto it = core_incident.find(id);
+      if (it != core_incident.end() && it->second != label)
+        ASSERT_TRUE(EventModel::reachable(it->second, label, events))
+            << where << ": core " << id << " moved from " << it->second << " to " << label << " unannounced";
+    }
+    core_incident.swap(now);
     ++step;
   }
   EXPECT_EQ(c.cluster_count(), 0u);
@@ -103,7 +170,20 @@ INSTANTIATE_TEST_SUITE_P(
                       Scenario{6, 25, 3, std::nullopt, false, 89.999, 0.0, 0.004, 0.0004},     // pole
                       Scenario{7, 100, 3, std::nullopt, false, 0.0, 179.9995, 0.004, 0.0004}, // antimeridian
                       Scenario{8, 50, 1, std::nullopt, false, -6.2, 106.8, 0.005, 0.0002},
-                      Scenario{9, 150, 4, std::nullopt, false, -6.2, 106.8, 0.004, 0.0003}));  // dense: many seeds
+                      Scenario{9, 150, 4, std::nullopt, false, -6.2, 106.8, 0.004, 0.0003},  // dense: many seeds
+                      // Blobs far narrower than eps: most cells hold min_pts points or more (all
+                      // core without counting), and cells flip between dense and sparse as points
+                      // come and go.
+                      Scenario{12, 60, 3, std::nullopt, false, -6.2, 106.8, 0.004, 0.00004},
+                      Scenario{13, 40, 8, std::nullopt, false, -6.2, 106.8, 0.0012, 0.0001},
+                      Scenario{14, 60, 4, 1800, false, -6.2, 106.8, 0.004, 0.00005},
+                      Scenario{15, 60, 3, 3600, true, -6.2, 106.8, 0.004, 0.00005},
+                      Scenario{16, 50, 3, std::nullopt, true, -6.2, 106.8, 0.003, 0.00005},
+                      // Coordinates snapped to a ~11 m lattice: exact duplicates and equal spacings.
+                      Scenario{17, 30, 5, std::nullopt, false, -6.2, 106.8, 0.002, 0.0001, 0.0001, 3},
+                      Scenario{18, 25, 4, std::nullopt, false, -6.2, 106.8, 0.003, 0.0002, 0.0001, 4},
+                      Scenario{19, 60, 2, 900, false, 0.0, 179.9995, 0.003, 0.00005},  // antimeridian, dense
+                      Scenario{20, 20, 6, std::nullopt, false, 89.9982, 10.0, 0.003, 0.00005, 0, 12}));  // near the pole, dense
 
 TEST(Incremental, TimeWindowExpiry) {
   DbscanOptions o;
@@ -120,6 +200,47 @@ TEST(Incremental, TimeWindowExpiry) {
     if (i % 25 == 0) expect_equals_batch(c, "at " + std::to_string(i));
   }
   EXPECT_EQ(c.size(), 361u);
+}
+
+TEST(Incremental, SpaceTimeWindowDense) {
+  // ST-DBSCAN over a sliding time window on dense blobs with two categories: the cells are keyed
+  // by time bucket and category too, and buckets come and go as the window moves.
+  DbscanOptions o;
+  o.eps_m = 40;
+  o.min_pts = 4;
+  o.eps_time_s = 120;
+  o.same_category = true;
+  IncrementalClusterer c(o);
+  const auto pts = test::blob_points(1500, 77, -6.2, 106.8, 0.002, 0.00004, 4, 2, 0);
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    ClusterPoint p = pts[i];
+    p.time = static_cast<std::int64_t>(i) * 7 - 5000;  // negative times too: buckets floor correctly
+    c.expire_before(p.time - 900);
+    c.insert(p);
+    if (i % 10 == 0) expect_equals_batch(c, "at " + std::to_string(i));
+  }
+  EXPECT_GT(c.cluster_count(), 0u);
+}
+
+TEST(Incremental, RoamingWindowDropsEmptyCells) {
+  // A small window moving along a 500 km wiggly path, two reports every 5 m (eps 4 m: neighbours
+  // come from the jitter): every few reports touch a new block, so empty blocks
+  // pile up and are dropped in one pass (more than 65,536 of them), which must not change any
+  // label.
+  DbscanOptions o;
+  o.eps_m = 4;
+  o.min_pts = 3;
+  IncrementalClusterer c(o);
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> jitter(0.0, 1.5e-5);
+  const double step = 5.0 / kEarthRadiusM * 180.0 / M_PI;
+  for (int i = 0; i < 200000; ++i) {
+    const double lat = -6.2 + std::sin(i * 1e-4) * 0.05 + jitter(rng);
+    const double lon = 100.0 + (i / 2) * step + jitter(rng);  // two reports per position
+    c.insert({"r" + std::to_string(i), lat, lon, i, ""});
+    if (c.size() > 60) c.expire_oldest();
+    if (i % 97 == 0 || i == 199999) expect_equals_batch(c, "at " + std::to_string(i));
+  }
 }
 
 TEST(Incremental, IncidentIdsAreStableAndMergesKeepTheOldest) {
@@ -194,6 +315,16 @@ TEST(Incremental, BadInput) {
   DbscanOptions bad;
   bad.min_pts = 0;
   EXPECT_THROW(IncrementalClusterer{bad}, Error);
+  DbscanOptions tiny;
+  tiny.eps_m = 1e-7;  // below the 1e-6 m the cells need
+  EXPECT_THROW(IncrementalClusterer{tiny}, Error);
+  tiny.eps_m = 1e-6;
+  tiny.min_pts = 2;
+  IncrementalClusterer smallest(tiny);
+  smallest.insert({"x", 1, 1, 0, ""});
+  smallest.insert({"y", 1, 1, 0, ""});  // identical coordinates are neighbours at any radius
+  EXPECT_EQ(smallest.incident_of("x"), smallest.incident_of("y"));
+  EXPECT_NE(smallest.incident_of("x"), -1);
 }
 
 }  // namespace

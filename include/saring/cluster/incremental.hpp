@@ -4,9 +4,9 @@
 //
 // Each cluster carries an incident id (0, 1, 2, ... never reused) that stays fixed while it grows
 // or shrinks. When clusters merge, the oldest incident (smallest id, i.e. the one founded first)
-// survives and the others are reported as absorbed. When a cluster splits, the part that the
-// connectivity search did not exhaust (the largest one) keeps the id and the other parts get new
-// ids. Each insert/expire returns these changes as events, in the spirit of incdbscan.
+// survives and the others are reported as absorbed. When a cluster splits, the part with the most
+// core points keeps the id and the other parts get new ids. Each insert/expire returns these
+// changes as events, in the spirit of incdbscan.
 //
 //   saring::IncrementalClusterer c({.eps_m = 50, .min_pts = 3});
 //   for (auto& e : c.insert({"r1", -6.2, 106.8, t, "banjir"})) ...
@@ -47,6 +47,7 @@ class IncrementalState;
 class IncrementalClusterer {
  public:
   // options.border is ignored: the incremental clusterer always uses BorderRule::kNearestCore.
+  // Throws Error(kInvalidArgument) for invalid options and for eps_m below 1e-6 m.
   explicit IncrementalClusterer(const DbscanOptions& options);
   ~IncrementalClusterer();
   IncrementalClusterer(IncrementalClusterer&&) noexcept;

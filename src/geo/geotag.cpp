@@ -413,7 +413,9 @@ GeotagResult GeotagChecker::evaluate(const Report& report, std::span<const Photo
         const double dt = std::max<double>(1.0, static_cast<double>(std::llabs(report.time.unix - last->time)));
         const double kmh = d / dt * 3.6;
         if (kmh > o.max_speed_kmh)
-          add(kGeoImpossibleTravel, kmh, "km/h", o.weight_impossible_travel, ramp(kmh / o.max_speed_kmh),
+          // Floor 0.75, not 0.25: unlike an accuracy figure, any speed over the limit is already
+          // implausible (with the default weight 0.7 it alone sends a report to review).
+          add(kGeoImpossibleTravel, kmh, "km/h", o.weight_impossible_travel, ramp(kmh / o.max_speed_kmh, 0.75),
               fmt("%.0f", d / 1000) + " km from report " + last->report_id + " in " + fmt("%.0f", dt) + " s (" +
                   fmt("%.0f", kmh) + " km/h)");
       }

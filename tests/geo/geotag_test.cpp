@@ -213,6 +213,8 @@ TEST(Geotag, ImpossibleTravelNeedsHistory) {
   ASSERT_TRUE(r.has(kGeoImpossibleTravel)) << codes(r);
   EXPECT_GT(r.find(kGeoImpossibleTravel)->value, 300.0);
   EXPECT_EQ(r.find(kGeoImpossibleTravel)->unit, "km/h");
+  // Just over the limit (1.44x) is already at severity 0.75: 1 - 0.7 * 0.75.
+  EXPECT_NEAR(r.plausibility, 1 - 0.7 * 0.75, 1e-9);
   // Three hours later it is a boat trip.
   second.time = parse_rfc3339("2026-11-28T11:00:00+07:00");
   EXPECT_FALSE(checker().evaluate(second, {}, &history).has(kGeoImpossibleTravel));

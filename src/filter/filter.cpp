@@ -82,9 +82,10 @@ struct Filter::Impl {
     const std::string snap_path = dir + "/snapshot.bin";
     detail::JournalContents contents = journal.open(dir);
     if (detail::file_exists(snap_path)) {
-      auto [seq, payload] = detail::parse_snapshot(detail::read_file_bytes(snap_path), snap_path);
+      std::uint32_t version = 0;
+      auto [seq, payload] = detail::parse_snapshot(detail::read_file_bytes(snap_path), snap_path, &version);
       std::unique_ptr<SpamModel> configured = std::move(state.spam_model);
-      state = detail::decode_state(payload, options, snap_path);
+      state = detail::decode_state(payload, options, snap_path, version);
       if (!state.spam_model) state.spam_model = std::move(configured);
       if (state.seq != seq) throw Error(ErrorCode::kCorrupt, snap_path + ": header and state disagree on the sequence number");
       covered = seq;
@@ -185,7 +186,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
     if (const auto* held = m.state.find(report.id)) {
       // Held, but perhaps committed by another thread that has not synced yet: make it durable
       // before handing the verdict out.
-      Verdict v = parse_verdict_json(held->verdict_json);
+      Verdict v = detail::decode_verdict(held->verdict, held->id);
       const std::uint64_t seq = m.state.seq;
       lock.unlock();
       m.after_commit(seq);
@@ -199,7 +200,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
     std::unique_lock lock(m.mu);
     if (const auto* held = m.state.find(report.id)) {
       // A concurrent submit of the same id won; it is committed already (maybe not yet synced).
-      const Verdict v = parse_verdict_json(held->verdict_json);
+      const Verdict v = detail::decode_verdict(held->verdict, held->id);
       const std::uint64_t seq = m.state.seq;
       lock.unlock();
       m.after_commit(seq);
@@ -209,9 +210,8 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
       verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb);
       ++m.reevaluated;
     }
-    std::string verdict_json = verdict_to_json(verdict);
-    if (m.persistent()) m.append_locked(detail::encode_submit(report, features, verdict_json));
-    detail::apply_submit(m.state, m.options, report, features, verdict, std::move(verdict_json));
+    if (m.persistent()) m.append_locked(detail::encode_submit(report, features, verdict_to_json(verdict)));
+    detail::apply_submit(m.state, m.options, report, features, verdict);
     my_seq = m.state.seq;
     m.maybe_snapshot_locked();
   }
@@ -227,7 +227,7 @@ Verdict Filter::evaluate(const Report& report, const ReportFeatures& features) c
 
 std::optional<Verdict> Filter::verdict_of(const std::string& report_id) const {
   std::shared_lock lock(impl_->mu);
-  if (const auto* held = impl_->state.find(report_id)) return parse_verdict_json(held->verdict_json);
+  if (const auto* held = impl_->state.find(report_id)) return detail::decode_verdict(held->verdict, held->id);
   return std::nullopt;
 }
 

@@ -45,11 +45,20 @@ struct Retained {
   std::uint8_t decision = 0;
   std::uint8_t flags = 0;
   std::string incident;      // incident key; empty when in none (rejected, spam)
-  std::string verdict_json;  // what submit returned, for idempotent replays
+  // What submit returned (encode_verdict), for idempotent replays: one allocation, no JSON
+  // dump per submit; verdict_to_json of the decoded verdict is the JSON first returned.
+  std::string verdict;
   std::string text;          // for moderator feedback into the spam model; dropped when shrunk
   std::vector<std::uint32_t> shingles;
   std::vector<StoredPhoto> photos;
   std::size_t memory_bytes() const;
+};
+
+struct CellEntry {
+  std::uint64_t slot;
+  std::int64_t time;
+  double lat, lon;
+  std::uint32_t category;  // State::category_ids
 };
 
 struct ReporterRecord {
@@ -64,9 +73,12 @@ struct State {
   std::uint64_t seq = 0;          // journal sequence number of the last applied record
   std::int64_t now = INT64_MIN;   // latest report time seen (retention is measured from it)
   std::unordered_map<std::string, std::uint64_t> by_id;
-  // Per cell: (slot, report time) in slot order. The time sits next to the slot so the candidate
-  // loop skips out-of-window reports without loading them (a cache miss each at a 1M window).
-  std::unordered_map<std::uint64_t, std::vector<std::pair<std::uint64_t, std::int64_t>>> grid;
+  // Per cell: what the candidate loop filters on, in slot order. Time, place and category sit
+  // next to the slot so the loop rejects reports outside the window, the radius or the related
+  // categories without loading them (a cache miss each: ~700 entries per query at a 1M window).
+  std::unordered_map<std::uint64_t, std::vector<CellEntry>> grid;
+  // Categories interned to small ids for the cell entries (never shrinks; ids are in-memory only).
+  std::unordered_map<std::string, std::uint32_t> category_ids;
   // PDQ hashes of retained photos, keyed "<slot>/<photo index>" (the index module: MIH + SIMD scan).
   PdqIndex photos;
   // Last positions per reporter and reporters per coordinate (the geo module's travel and
@@ -109,9 +121,14 @@ GeoHistory make_geo_history(const FilterOptions& options);
 
 Verdict evaluate(const State& state, const FilterOptions& options, const GeotagChecker& geo, const Report& report,
                  const ReportFeatures& features, OrbCache& orb);
-// `verdict_json` is verdict_to_json(verdict) when the caller has it already (saves a dump).
 void apply_submit(State& state, const FilterOptions& options, const Report& report,
-                  const ReportFeatures& features, const Verdict& verdict, std::string verdict_json = {});
+                  const ReportFeatures& features, const Verdict& verdict);
+
+// The stored form of a verdict (without its id, which is the report's): exact (scores as raw
+// doubles), so decode_verdict(encode_verdict(v), v.id) == v.
+std::string encode_verdict(const Verdict& verdict);
+// Throws Error(kCorrupt) naming `what` when the bytes do not decode.
+Verdict decode_verdict(std::string_view bytes, const std::string& id, const std::string& what = "stored verdict");
 void apply_feedback(State& state, const Feedback& feedback, double spam_learning_rate);
 
 std::string encode_submit(const Report& report, const ReportFeatures& features, const std::string& verdict_json);
@@ -120,6 +137,8 @@ std::string encode_feedback(const Feedback& feedback);
 void apply_record(State& state, const FilterOptions& options, std::string_view payload, const std::string& what);
 
 std::string encode_state(const State& state);
-State decode_state(std::string_view payload, const FilterOptions& options, const std::string& what);
+// `version`: the snapshot format version the payload was written in (parse_snapshot).
+State decode_state(std::string_view payload, const FilterOptions& options, const std::string& what,
+                   std::uint32_t version);
 
 }  // namespace saring::detail

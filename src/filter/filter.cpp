@@ -298,6 +298,8 @@ FilterStats Filter::stats() const {
   st.journal_records = impl_->records_since_snapshot;
   st.committed = s.seq;
   st.reevaluated = impl_->reevaluated;
+  st.orb_extractions = impl_->orb.extractions();
+  st.geometric_matches = impl_->orb.matches();
   // Containers plus each report's own heap; hash-map nodes counted at their typical size.
   std::uint64_t bytes = 0;
   for (const auto& r : s.reports) bytes += r.memory_bytes();

@@ -210,6 +210,7 @@ std::shared_ptr<const OrbFeatures> OrbCache::features(const std::string& path, c
     if (auto it = features_.find(path); it != features_.end()) return it->second;
   }
   std::shared_ptr<const OrbFeatures> f;
+  extractions_.fetch_add(1, std::memory_order_relaxed);
   try {
     f = std::make_shared<const OrbFeatures>(orb_features(path, options));
   } catch (const Error&) {
@@ -229,7 +230,8 @@ int OrbCache::inliers(const std::string& a, const std::string& b, const Geometri
   }
   const auto fa = features(key.first, options);
   const auto fb = features(key.second, options);
-  const int n = fa && fb ? geometric_match(*fa, *fb, options).inliers : -1;
+  if (fa && fb) matches_.fetch_add(1, std::memory_order_relaxed);
+  const int n = fa && fb ? geometric_same_scene(*fa, *fb, options).inliers : -1;
   std::lock_guard lock(mu_);
   if (pairs_.size() >= max_entries_ * 8) pairs_.clear();
   pairs_.emplace(key, n);

@@ -75,14 +75,16 @@ std::uint32_t category_id(State& s, const std::string& category) {
 // A slot already in its cell (a confirm after a moderator rejection) is not added twice.
 void grid_add(State& s, const Retained& r, std::uint64_t slot) {
   const CellEntry e{slot, r.time.unix, r.lat, r.lon, category_id(s, r.category)};
-  auto& v = s.grid[grid_cell(r.lat, r.lon)];
+  Cell& cell = s.grid[grid_cell(r.lat, r.lon)];
+  auto& v = cell.entries;
   if (v.empty() || v.back().slot < slot) {
-    v.push_back(e);
+    cell.push_back(e);
     return;
   }
   const auto at = std::lower_bound(v.begin(), v.end(), slot, [](const CellEntry& x, std::uint64_t a) { return x.slot < a; });
   if (at != v.end() && at->slot == slot) return;
   v.insert(at, e);
+  cell.rebuild();
 }
 
 std::string photo_key(std::uint64_t slot, std::size_t k) { return std::to_string(slot) + "/" + std::to_string(k); }
@@ -97,9 +99,15 @@ void index_photos(State& s, const Retained& r, std::uint64_t slot) {
 void grid_remove(State& s, const Retained& r, std::uint64_t slot) {
   const auto it = s.grid.find(grid_cell(r.lat, r.lon));
   if (it == s.grid.end()) return;
-  auto& v = it->second;
-  v.erase(std::remove_if(v.begin(), v.end(), [slot](const CellEntry& e) { return e.slot == slot; }), v.end());
-  if (v.empty()) s.grid.erase(it);
+  auto& v = it->second.entries;
+  const auto at = std::lower_bound(v.begin(), v.end(), slot, [](const CellEntry& x, std::uint64_t a) { return x.slot < a; });
+  if (at == v.end() || at->slot != slot) return;
+  v.erase(at);
+  if (v.empty()) {
+    s.grid.erase(it);
+  } else {
+    it->second.rebuild();
+  }
 }
 
 void incident_remove(State& s, Retained& r, std::uint64_t slot) {
@@ -300,7 +308,14 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
    for (std::uint64_t x = c0 & 0xffffffffu; x <= (c1 & 0xffffffffu); ++x) {
     const auto cell = s.grid.find((y << 32) | x);
     if (cell == s.grid.end()) continue;
-    for (const CellEntry& e : cell->second) {
+    const auto& entries = cell->second.entries;
+    const auto& blocks = cell->second.blocks;
+    for (std::size_t b = 0; b < blocks.size(); ++b) {
+    // A block whose times all lie outside the window holds no candidate.
+    if (blocks[b].second < report.time.unix - window || blocks[b].first > report.time.unix + window) continue;
+    const std::size_t block_end = std::min(entries.size(), (b + 1) * Cell::kBlock);
+    for (std::size_t i = b * Cell::kBlock; i < block_end; ++i) {
+    const CellEntry& e = entries[i];
     // Window, category and radius are decided from the cell entry alone.
     const std::int64_t gap = report.time.unix - e.time;
     if (std::llabs(gap) > window) continue;
@@ -362,6 +377,7 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
         best_reason = {"DUP_NEARBY_SAME_CATEGORY", "duplicate", score,
                        (report.category.empty() ? std::string("uncategorised report ") : "same category (" + report.category + ") as ") + where};
       }
+    }
     }
     }
    }
@@ -462,7 +478,8 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
 
 void apply_submit(State& s, const FilterOptions& o, const Report& report, const ReportFeatures& features,
                   const Verdict& verdict) {
-  if (s.by_id.count(report.id)) {  // a replayed duplicate id: already applied
+  // One lookup: a replayed duplicate id is already applied.
+  if (!s.by_id.try_emplace(report.id, s.next_slot).second) {
     ++s.seq;
     return;
   }
@@ -487,7 +504,6 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
     sp.quality = static_cast<std::uint8_t>(std::clamp(p.quality, 0, 100));
     r.photos.push_back(std::move(sp));
   }
-  s.by_id.emplace(r.id, slot);
   if (verdict.decision != Decision::kReject) {
     grid_add(s, r, slot);
     if (verdict.incident) incident_add(s, r, slot, *verdict.incident);
@@ -498,7 +514,9 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
   // A spoofed place must not become the reference for the reporter's next report.
   if (verdict.scores.geotag < o.thresholds.review && verdict.decision != Decision::kReject) {
     r.flags |= kFlagGeoCommitted;
-    s.geo_history.commit(report);
+    // Only the geotag checks read the history; with them off it is rebuilt from the flags if a
+    // later run turns them on.
+    if (o.geotag.enabled) s.geo_history.commit(report);
   }
   s.now = std::max(s.now, report.time.unix);
   ++s.seq;
@@ -822,12 +840,13 @@ State decode_state(std::string_view payload, const FilterOptions& options, const
     if (!s.by_id.emplace(x.id, slot).second) r.fail("report id '" + x.id + "' appears twice");
     if (!(x.flags & kFlagShrunk) && x.decision != static_cast<std::uint8_t>(Decision::kReject)) {
       // Slots ascend here: cells stay sorted.
-      s.grid[grid_cell(x.lat, x.lon)].push_back({slot, x.time.unix, x.lat, x.lon, category_id(s, x.category)});
+      const std::uint32_t category = category_id(s, x.category);
+      s.grid[grid_cell(x.lat, x.lon)].push_back({slot, x.time.unix, x.lat, x.lon, category});
     }
     s.reports.push_back(std::move(x));
     const Retained& kept = s.reports.back();
     index_photos(s, kept, slot);
-    if (kept.flags & kFlagGeoCommitted) {
+    if ((kept.flags & kFlagGeoCommitted) && options.geotag.enabled) {
       // The geotag history is rebuilt by committing the same reports in the same order.
       Report fix;
       fix.id = kept.id;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -62,6 +63,33 @@ struct CellEntry {
   std::uint32_t category;  // State::category_ids
 };
 
+// One grid cell: its entries in slot order and, per block of kBlock entries, the range of their
+// report times, so a query skips whole blocks outside its window (most of a cell's 30 days)
+// while still visiting the rest in slot order.
+struct Cell {
+  static constexpr std::size_t kBlock = 32;
+  std::vector<CellEntry> entries;
+  std::vector<std::pair<std::int64_t, std::int64_t>> blocks;  // (min, max) time per block
+  void push_back(const CellEntry& e) {
+    if (entries.size() % kBlock == 0) {
+      blocks.emplace_back(e.time, e.time);
+    } else {
+      blocks.back().first = std::min(blocks.back().first, e.time);
+      blocks.back().second = std::max(blocks.back().second, e.time);
+    }
+    entries.push_back(e);
+  }
+  // After entries were inserted in the middle or erased.
+  void rebuild() {
+    blocks.clear();
+    std::vector<CellEntry> all = std::move(entries);
+    entries.clear();
+    entries.reserve(all.size());
+    for (const auto& e : all) push_back(e);
+  }
+  std::size_t memory_bytes() const { return entries.capacity() * sizeof(CellEntry) + blocks.capacity() * 16; }
+};
+
 struct ReporterRecord {
   ReporterReputation counts;
 };
@@ -77,7 +105,7 @@ struct State {
   // Per cell: what the candidate loop filters on, in slot order. Time, place and category sit
   // next to the slot so the loop rejects reports outside the window, the radius or the related
   // categories without loading them (a cache miss each: ~700 entries per query at a 1M window).
-  std::unordered_map<std::uint64_t, std::vector<CellEntry>> grid;
+  std::unordered_map<std::uint64_t, Cell> grid;
   // Categories interned to small ids for the cell entries (never shrinks; ids are in-memory only).
   std::unordered_map<std::string, std::uint32_t> category_ids;
   // PDQ hashes of retained photos, keyed "<slot>/<photo index>" (the index module: MIH + SIMD scan).

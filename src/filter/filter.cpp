@@ -181,6 +181,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
   Impl& m = *impl_;
   Verdict verdict;
   std::uint64_t seen_seq;
+  const std::vector<std::uint32_t> shingles = text_shingles(report.text);
   {
     std::shared_lock lock(m.mu);
     if (const auto* held = m.state.find(report.id)) {
@@ -193,7 +194,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
       return v;
     }
     seen_seq = m.state.seq;
-    verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb);
+    verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb, &shingles);
   }
   std::uint64_t my_seq;
   {
@@ -207,11 +208,11 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
       return v;
     }
     if (m.state.seq != seen_seq) {
-      verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb);
+      verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb, &shingles);
       ++m.reevaluated;
     }
     if (m.persistent()) m.append_locked(detail::encode_submit(report, features, verdict_to_json(verdict)));
-    detail::apply_submit(m.state, m.options, report, features, verdict);
+    detail::apply_submit(m.state, m.options, report, features, verdict, &shingles);
     my_seq = m.state.seq;
     m.maybe_snapshot_locked();
   }

@@ -247,7 +247,7 @@ int OrbCache::inliers(const std::string& a, const std::string& b, const Geometri
 }
 
 Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& geo, const Report& report,
-                 const ReportFeatures& features, OrbCache& orb) {
+                 const ReportFeatures& features, OrbCache& orb, const std::vector<std::uint32_t>* given_shingles) {
   Verdict v;
   v.id = report.id;
   const DecisionThresholds t = o.thresholds_for(report.category);
@@ -278,7 +278,9 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
     v.decision = Decision::kReject;
     return v;
   }
-  const auto shingles = text_shingles(report.text);
+  std::vector<std::uint32_t> own_shingles;
+  if (!given_shingles) own_shingles = text_shingles(report.text);
+  const std::vector<std::uint32_t>& shingles = given_shingles ? *given_shingles : own_shingles;
   const GeometricOptions geo_opts = geometric_options(o);
 
   // --- duplicate candidates: same or related category, within radius and window ---
@@ -477,7 +479,7 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
 }
 
 void apply_submit(State& s, const FilterOptions& o, const Report& report, const ReportFeatures& features,
-                  const Verdict& verdict) {
+                  const Verdict& verdict, const std::vector<std::uint32_t>* shingles) {
   // One lookup: a replayed duplicate id is already applied.
   if (!s.by_id.try_emplace(report.id, s.next_slot).second) {
     ++s.seq;
@@ -494,7 +496,7 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
   r.lon = report.lon;
   r.decision = static_cast<std::uint8_t>(verdict.decision);
   r.verdict = encode_verdict(verdict);
-  r.shingles = text_shingles(report.text);
+  r.shingles = shingles ? *shingles : text_shingles(report.text);
   r.text = report.text;
   for (const auto& p : features.photos) {
     StoredPhoto sp;

@@ -158,10 +158,13 @@ std::uint64_t grid_cell(double lat, double lon);
 GeotagChecker make_geotag_checker(const FilterOptions& options);
 GeoHistory make_geo_history(const FilterOptions& options);
 
+// `shingles`: text_shingles(report.text) when the caller has them (submit computes them once for
+// evaluate, a possible re-evaluation and apply_submit).
 Verdict evaluate(const State& state, const FilterOptions& options, const GeotagChecker& geo, const Report& report,
-                 const ReportFeatures& features, OrbCache& orb);
+                 const ReportFeatures& features, OrbCache& orb, const std::vector<std::uint32_t>* shingles = nullptr);
 void apply_submit(State& state, const FilterOptions& options, const Report& report,
-                  const ReportFeatures& features, const Verdict& verdict);
+                  const ReportFeatures& features, const Verdict& verdict,
+                  const std::vector<std::uint32_t>* shingles = nullptr);
 
 // The stored form of a verdict (without its id, which is the report's): exact (scores as raw
 // doubles), so decode_verdict(encode_verdict(v), v.id) == v.

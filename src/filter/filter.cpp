@@ -305,7 +305,8 @@ FilterStats Filter::stats() const {
   std::uint64_t bytes = 0;
   for (const auto& r : s.reports) bytes += r.memory_bytes();
   bytes += s.by_id.size() * (sizeof(std::string) + 8 + 16) + s.by_id.bucket_count() * 8;
-  for (const auto& [key, cell] : s.grid) bytes += 64 + cell.memory_bytes();
+  bytes += s.grid.memory_bytes();
+  s.grid.for_each([&](std::uint64_t, const detail::Cell& cell) { bytes += cell.memory_bytes(); });
   bytes += s.photos.memory_bytes();
   for (const auto& [k, v] : s.incidents) bytes += 64 + k.capacity() + v.capacity() * 8;
   bytes += s.reporters.size() * (sizeof(detail::ReporterRecord) + 64);

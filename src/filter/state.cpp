@@ -97,16 +97,17 @@ void index_photos(State& s, const Retained& r, std::uint64_t slot) {
 }
 
 void grid_remove(State& s, const Retained& r, std::uint64_t slot) {
-  const auto it = s.grid.find(grid_cell(r.lat, r.lon));
-  if (it == s.grid.end()) return;
-  auto& v = it->second.entries;
+  const std::uint64_t key = grid_cell(r.lat, r.lon);
+  Cell* cell = s.grid.find(key);
+  if (!cell) return;
+  auto& v = cell->entries;
   const auto at = std::lower_bound(v.begin(), v.end(), slot, [](const CellEntry& x, std::uint64_t a) { return x.slot < a; });
   if (at == v.end() || at->slot != slot) return;
   v.erase(at);
   if (v.empty()) {
-    s.grid.erase(it);
+    s.grid.erase(key);
   } else {
-    it->second.rebuild();
+    cell->rebuild();
   }
 }
 
@@ -308,10 +309,10 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
   // Cells in a fixed order and each cell in commit order: ties resolve the same way on replay.
   for (std::uint64_t y = c0 >> 32; y <= c1 >> 32; ++y) {
    for (std::uint64_t x = c0 & 0xffffffffu; x <= (c1 & 0xffffffffu); ++x) {
-    const auto cell = s.grid.find((y << 32) | x);
-    if (cell == s.grid.end()) continue;
-    const auto& entries = cell->second.entries;
-    const auto& blocks = cell->second.blocks;
+    const Cell* cell = s.grid.find((y << 32) | x);
+    if (!cell) continue;
+    const auto& entries = cell->entries;
+    const auto& blocks = cell->blocks;
     for (std::size_t b = 0; b < blocks.size(); ++b) {
     // A block whose times all lie outside the window holds no candidate.
     if (blocks[b].second < report.time.unix - window || blocks[b].first > report.time.unix + window) continue;

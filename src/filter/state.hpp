@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "saring/filter/filter.hpp"
@@ -90,6 +91,83 @@ struct Cell {
   std::size_t memory_bytes() const { return entries.capacity() * sizeof(CellEntry) + blocks.capacity() * 16; }
 };
 
+// Grid cells by key in an open-addressing table (linear probing, backward-shift deletion): a
+// query's 9 cell lookups are one probe each into a flat array, instead of a bucket and a node of
+// a std::unordered_map (two cache misses each). References are invalidated by insertion and erasure.
+class CellMap {
+ public:
+  const Cell* find(std::uint64_t key) const {
+    if (slots_.empty()) return nullptr;
+    for (std::size_t i = home(key);; i = (i + 1) & mask()) {
+      if (slots_[i].key == key) return &slots_[i].cell;
+      if (slots_[i].key == kEmpty) return nullptr;
+    }
+  }
+  Cell* find(std::uint64_t key) { return const_cast<Cell*>(std::as_const(*this).find(key)); }
+  Cell& operator[](std::uint64_t key) {  // the cell, inserted empty when absent
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    std::size_t i = home(key);
+    for (; slots_[i].key != kEmpty; i = (i + 1) & mask()) {
+      if (slots_[i].key == key) return slots_[i].cell;
+    }
+    slots_[i].key = key;
+    ++size_;
+    return slots_[i].cell;
+  }
+  void erase(std::uint64_t key) {
+    if (slots_.empty()) return;
+    std::size_t i = home(key);
+    for (;; i = (i + 1) & mask()) {
+      if (slots_[i].key == kEmpty) return;
+      if (slots_[i].key == key) break;
+    }
+    // Backward shift: move later entries of the probe run into the hole unless their home lies
+    // cyclically after the hole (then they are already reachable).
+    for (std::size_t j = (i + 1) & mask(); slots_[j].key != kEmpty; j = (j + 1) & mask()) {
+      const std::size_t k = home(slots_[j].key);
+      const bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+      if (stays) continue;
+      slots_[i] = std::move(slots_[j]);
+      i = j;
+    }
+    slots_[i].key = kEmpty;
+    slots_[i].cell = Cell{};
+    --size_;
+  }
+  template <class F>
+  void for_each(F f) const {
+    for (const auto& slot : slots_) {
+      if (slot.key != kEmpty) f(slot.key, slot.cell);
+    }
+  }
+  std::size_t size() const { return size_; }
+  std::size_t memory_bytes() const { return slots_.capacity() * sizeof(Slot); }
+
+ private:
+  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};  // grid_cell never gives it
+  struct Slot {
+    std::uint64_t key = kEmpty;
+    Cell cell;
+  };
+  std::size_t mask() const { return slots_.size() - 1; }
+  std::size_t home(std::uint64_t key) const {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 32) & mask();
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.clear();
+    slots_.resize(old.empty() ? 64 : old.size() * 2);
+    for (auto& slot : old) {
+      if (slot.key == kEmpty) continue;
+      std::size_t i = home(slot.key);
+      while (slots_[i].key != kEmpty) i = (i + 1) & mask();
+      slots_[i] = std::move(slot);
+    }
+  }
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
 struct ReporterRecord {
   ReporterReputation counts;
 };
@@ -105,7 +183,7 @@ struct State {
   // Per cell: what the candidate loop filters on, in slot order. Time, place and category sit
   // next to the slot so the loop rejects reports outside the window, the radius or the related
   // categories without loading them (a cache miss each: ~700 entries per query at a 1M window).
-  std::unordered_map<std::uint64_t, Cell> grid;
+  CellMap grid;
   // Categories interned to small ids for the cell entries (never shrinks; ids are in-memory only).
   std::unordered_map<std::string, std::uint32_t> category_ids;
   // PDQ hashes of retained photos, keyed "<slot>/<photo index>" (the index module: MIH + SIMD scan).

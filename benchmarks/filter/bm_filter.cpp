@@ -118,7 +118,6 @@ void submit_loop(benchmark::State& state, bool geotag) {
   }
   std::size_t k = 0;
   std::uint64_t duplicates = 0;
-  const std::uint64_t reevaluated_before = w.filter->stats().reevaluated;
   for (auto _ : state) {
     auto& [r, f] = batch[k++ % batch.size()];
     r.id = "n" + std::to_string(next_id.fetch_add(1));
@@ -126,13 +125,6 @@ void submit_loop(benchmark::State& state, bool geotag) {
     duplicates += v.decision == saring::Decision::kDuplicate;
   }
   state.SetItemsProcessed(state.iterations());
-  // With 2 threads: the share of commits that found another commit since their evaluation and
-  // judged again under the writer lock (approximate: both threads' re-evaluations over this
-  // thread's run, divided by the reports of all threads).
-  const double reevaluated = static_cast<double>(w.filter->stats().reevaluated - reevaluated_before);
-  state.counters["reevaluated_share"] = benchmark::Counter(
-      reevaluated / static_cast<double>(state.iterations() * static_cast<std::uint64_t>(state.threads())),
-      benchmark::Counter::kAvgThreads);
   state.counters["duplicates"] = benchmark::Counter(static_cast<double>(duplicates), benchmark::Counter::kAvgThreads);
   state.counters["window"] = benchmark::Counter(static_cast<double>(state.range(0)), benchmark::Counter::kAvgThreads);
   state.counters["rss_per_report"] =

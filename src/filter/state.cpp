@@ -306,28 +306,63 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
     if (std::find(group.begin(), group.end(), report.category) == group.end()) continue;
     for (const auto& member : group) allow(member);
   }
-  // Cells in a fixed order and each cell in commit order: ties resolve the same way on replay.
+  // Pass 1: the cell entries inside the window, of a related category and within the radius, in
+  // the order they are judged: cells in a fixed order and each cell in commit order, so ties
+  // resolve the same way on replay. Their reports are then prefetched together, so that pass 2's
+  // loads (cache misses at a large window) overlap instead of following one another.
+  struct Near {
+    std::uint64_t slot;
+    std::int64_t gap;
+    double d;
+    const Retained* report;
+  };
+  thread_local std::vector<Near> near;
+  thread_local std::vector<const Cell*> cells;
+  near.clear();
+  cells.clear();
   for (std::uint64_t y = c0 >> 32; y <= c1 >> 32; ++y) {
-   for (std::uint64_t x = c0 & 0xffffffffu; x <= (c1 & 0xffffffffu); ++x) {
-    const Cell* cell = s.grid.find((y << 32) | x);
-    if (!cell) continue;
+    for (std::uint64_t x = c0 & 0xffffffffu; x <= (c1 & 0xffffffffu); ++x) {
+      if (const Cell* cell = s.grid.find((y << 32) | x)) {
+        __builtin_prefetch(cell->blocks.data());
+        cells.push_back(cell);
+      }
+    }
+  }
+  for (const Cell* cell : cells) {
     const auto& entries = cell->entries;
     const auto& blocks = cell->blocks;
     for (std::size_t b = 0; b < blocks.size(); ++b) {
-    // A block whose times all lie outside the window holds no candidate.
-    if (blocks[b].second < report.time.unix - window || blocks[b].first > report.time.unix + window) continue;
-    const std::size_t block_end = std::min(entries.size(), (b + 1) * Cell::kBlock);
-    for (std::size_t i = b * Cell::kBlock; i < block_end; ++i) {
-    const CellEntry& e = entries[i];
-    // Window, category and radius are decided from the cell entry alone.
-    const std::int64_t gap = report.time.unix - e.time;
-    if (std::llabs(gap) > window) continue;
-    if (std::find(allowed.begin(), allowed.end(), e.category) == allowed.end()) continue;
-    const double d = geodesic_m(report.lat, report.lon, e.lat, e.lon);
-    if (d > radius) continue;
+      // A block whose times all lie outside the window holds no candidate.
+      if (blocks[b].second < report.time.unix - window || blocks[b].first > report.time.unix + window) continue;
+      const std::size_t block_end = std::min(entries.size(), (b + 1) * Cell::kBlock);
+      for (std::size_t i = b * Cell::kBlock; i < block_end; ++i) {
+        const CellEntry& e = entries[i];
+        const std::int64_t gap = report.time.unix - e.time;
+        if (std::llabs(gap) > window) continue;
+        if (std::find(allowed.begin(), allowed.end(), e.category) == allowed.end()) continue;
+        const double d = geodesic_m(report.lat, report.lon, e.lat, e.lon);
+        if (d > radius) continue;
+        near.push_back({e.slot, gap, d, nullptr});
+      }
+    }
+  }
+  for (auto& n : near) {
+    n.report = &s.at(n.slot);
+    __builtin_prefetch(&n.report->flags);
+    __builtin_prefetch(&n.report->photos);
+    __builtin_prefetch(&n.report->shingles);
+  }
+  for (std::size_t k = 0; k < near.size(); ++k) {
+    if (k + 1 < near.size()) {
+      const Retained& next = *near[k + 1].report;
+      __builtin_prefetch(next.photos.data());
+      __builtin_prefetch(next.shingles.data());
+    }
+    const std::int64_t gap = near[k].gap;
+    const double d = near[k].d;
     const double closeness = (1.0 - 0.3 * d / radius) * (1.0 - 0.2 * static_cast<double>(std::llabs(gap)) / window);
     if (closeness <= best_score + 1e-12) continue;  // cannot beat the best even with a perfect match
-    const Retained& c = s.at(e.slot);
+    const Retained& c = *near[k].report;
     if (c.flags & (kFlagSpam | kFlagFakeLocation | kFlagShrunk)) continue;
 
     // Photos: PDQ first (cheap), the geometric check for pairs PDQ does not call the same.
@@ -381,9 +416,6 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
                        (report.category.empty() ? std::string("uncategorised report ") : "same category (" + report.category + ") as ") + where};
       }
     }
-    }
-    }
-   }
   }
   v.scores.duplicate = best_score;
   if (best) add_reason(v.reasons, best_reason);

@@ -3,8 +3,12 @@
 // them re-uploads of a retained photo nearby). Sizes sweep W; the 2-thread runs share one filter.
 //
 //   build/benchmarks/bm_filter --benchmark_filter='BM_FilterSubmit' --benchmark_min_time=2s
-// BM_FilterSubmitPhotos adds the real per-photo work above hashing (ORB geometric check against
-// candidates whose PDQ does not match) on the demo photos; compare with BM_FilterPdqHashPhoto.
+// With 2 threads, items_per_second is over wall time (both threads' reports): the throughput of
+// one shared filter, where evaluation runs in parallel and commits take turns.
+// BM_FilterSubmitWithPhotos adds the real per-photo work above hashing (ORB geometric check
+// against candidates whose PDQ does not match) on the demo photos; compare with
+// BM_FilterPhotoFeatures (hashing alone). BM_FilterOrbExtract / BM_FilterOrbMatch time the two
+// steps of the geometric check.
 #include <benchmark/benchmark.h>
 
 #include <unistd.h>
@@ -19,6 +23,7 @@
 #include "saring/core/time.hpp"
 #include "saring/filter/demo.hpp"
 #include "saring/filter/filter.hpp"
+#include "saring/filter/similarity.hpp"
 
 namespace {
 
@@ -130,7 +135,7 @@ void submit_loop(benchmark::State& state, bool geotag) {
 void BM_FilterSubmit(benchmark::State& state) { submit_loop(state, true); }
 // The same without the geo module's checks: how much of the cost is point-in-polygon and EXIF.
 void BM_FilterSubmitNoGeotag(benchmark::State& state) { submit_loop(state, false); }
-BENCHMARK(BM_FilterSubmitNoGeotag)->Arg(10000)->Arg(100000)->Arg(1000000)->Threads(1)->UseRealTime()
+BENCHMARK(BM_FilterSubmitNoGeotag)->Arg(10000)->Arg(100000)->Arg(1000000)->Threads(1)->Threads(2)->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_FilterSubmit)->Arg(10000)->Arg(100000)->Arg(1000000)->Threads(1)->Threads(2)->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
@@ -164,16 +169,69 @@ void BM_FilterSubmitWithPhotos(benchmark::State& state) {
   o.journal.sync = "none";
   std::unique_ptr<saring::Filter> filter;
   std::size_t k = 0;
+  std::uint64_t extractions = 0, matches = 0;
+  const auto tally = [&] {
+    if (!filter) return;
+    extractions += filter->stats().orb_extractions;
+    matches += filter->stats().geometric_matches;
+  };
   for (auto _ : state) {
     if (k % reports.size() == 0) {  // a fresh filter per pass, so every pass sees the same candidates
       state.PauseTiming();
+      tally();
       filter = std::make_unique<saring::Filter>(o);
       state.ResumeTiming();
     }
     benchmark::DoNotOptimize(filter->submit(reports[k++ % reports.size()]));
   }
+  tally();
   state.SetItemsProcessed(state.iterations());
+  // Per report: how often the geometric check had to extract ORB features and match a pair.
+  const double n = static_cast<double>(state.iterations());
+  state.counters["orb_extractions"] = benchmark::Counter(static_cast<double>(extractions) / n);
+  state.counters["geometric_matches"] = benchmark::Counter(static_cast<double>(matches) / n);
 }
 BENCHMARK(BM_FilterSubmitWithPhotos)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+namespace {
+
+// The geometric check's two steps on demo photos: ORB extraction (read, decode, grey, ORB) and
+// matching one pair (ratio test + RANSAC), at the filter's default options.
+std::vector<std::string> demo_photo_paths() {
+  std::vector<std::string> out;
+  for (const auto& r : demo_photo_reports()) {
+    for (const auto& p : r.photos) out.push_back(p);
+  }
+  return out;
+}
+
+void BM_FilterOrbExtract(benchmark::State& state) {
+  const auto paths = demo_photo_paths();
+  saring::GeometricOptions g;
+  g.max_side = static_cast<int>(state.range(0));
+  g.max_features = static_cast<int>(state.range(1));
+  std::size_t k = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(saring::orb_features(paths[k++ % paths.size()], g));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FilterOrbExtract)->Args({640, 500})->Args({481, 300})->Args({481, 200})->Args({320, 300})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_FilterOrbMatch(benchmark::State& state) {
+  const auto paths = demo_photo_paths();
+  saring::GeometricOptions g;
+  g.max_side = static_cast<int>(state.range(0));
+  g.max_features = static_cast<int>(state.range(1));
+  std::vector<saring::OrbFeatures> f;
+  for (std::size_t i = 0; i < 16 && i < paths.size(); ++i) f.push_back(saring::orb_features(paths[i], g));
+  std::size_t k = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(saring::geometric_match(f[k % f.size()], f[(k * 7 + 3) % f.size()], g));
+    ++k;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FilterOrbMatch)->Args({640, 500})->Args({481, 300})->Args({481, 200})->Args({320, 300})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

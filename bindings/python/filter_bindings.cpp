@@ -84,6 +84,8 @@ void register_filter(py::module_& m) {
              d["journal_records"] = s.journal_records;
              d["committed"] = s.committed;
              d["reevaluated"] = s.reevaluated;
+             d["orb_extractions"] = s.orb_extractions;
+             d["geometric_matches"] = s.geometric_matches;
              d["memory_bytes"] = s.memory_bytes;
              return d;
            })

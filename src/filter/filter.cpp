@@ -82,9 +82,10 @@ struct Filter::Impl {
     const std::string snap_path = dir + "/snapshot.bin";
     detail::JournalContents contents = journal.open(dir);
     if (detail::file_exists(snap_path)) {
-      auto [seq, payload] = detail::parse_snapshot(detail::read_file_bytes(snap_path), snap_path);
+      std::uint32_t version = 0;
+      auto [seq, payload] = detail::parse_snapshot(detail::read_file_bytes(snap_path), snap_path, &version);
       std::unique_ptr<SpamModel> configured = std::move(state.spam_model);
-      state = detail::decode_state(payload, options, snap_path);
+      state = detail::decode_state(payload, options, snap_path, version);
       if (!state.spam_model) state.spam_model = std::move(configured);
       if (state.seq != seq) throw Error(ErrorCode::kCorrupt, snap_path + ": header and state disagree on the sequence number");
       covered = seq;
@@ -180,38 +181,38 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
   Impl& m = *impl_;
   Verdict verdict;
   std::uint64_t seen_seq;
+  const std::vector<std::uint32_t> shingles = text_shingles(report.text);
   {
     std::shared_lock lock(m.mu);
     if (const auto* held = m.state.find(report.id)) {
       // Held, but perhaps committed by another thread that has not synced yet: make it durable
       // before handing the verdict out.
-      Verdict v = parse_verdict_json(held->verdict_json);
+      Verdict v = detail::decode_verdict(held->verdict, held->id);
       const std::uint64_t seq = m.state.seq;
       lock.unlock();
       m.after_commit(seq);
       return v;
     }
     seen_seq = m.state.seq;
-    verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb);
+    verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb, &shingles);
   }
   std::uint64_t my_seq;
   {
     std::unique_lock lock(m.mu);
     if (const auto* held = m.state.find(report.id)) {
       // A concurrent submit of the same id won; it is committed already (maybe not yet synced).
-      const Verdict v = parse_verdict_json(held->verdict_json);
+      const Verdict v = detail::decode_verdict(held->verdict, held->id);
       const std::uint64_t seq = m.state.seq;
       lock.unlock();
       m.after_commit(seq);
       return v;
     }
     if (m.state.seq != seen_seq) {
-      verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb);
+      verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb, &shingles);
       ++m.reevaluated;
     }
-    std::string verdict_json = verdict_to_json(verdict);
-    if (m.persistent()) m.append_locked(detail::encode_submit(report, features, verdict_json));
-    detail::apply_submit(m.state, m.options, report, features, verdict, std::move(verdict_json));
+    if (m.persistent()) m.append_locked(detail::encode_submit(report, features, verdict_to_json(verdict)));
+    detail::apply_submit(m.state, m.options, report, features, verdict, &shingles);
     my_seq = m.state.seq;
     m.maybe_snapshot_locked();
   }
@@ -227,7 +228,7 @@ Verdict Filter::evaluate(const Report& report, const ReportFeatures& features) c
 
 std::optional<Verdict> Filter::verdict_of(const std::string& report_id) const {
   std::shared_lock lock(impl_->mu);
-  if (const auto* held = impl_->state.find(report_id)) return parse_verdict_json(held->verdict_json);
+  if (const auto* held = impl_->state.find(report_id)) return detail::decode_verdict(held->verdict, held->id);
   return std::nullopt;
 }
 
@@ -298,11 +299,14 @@ FilterStats Filter::stats() const {
   st.journal_records = impl_->records_since_snapshot;
   st.committed = s.seq;
   st.reevaluated = impl_->reevaluated;
+  st.orb_extractions = impl_->orb.extractions();
+  st.geometric_matches = impl_->orb.matches();
   // Containers plus each report's own heap; hash-map nodes counted at their typical size.
   std::uint64_t bytes = 0;
   for (const auto& r : s.reports) bytes += r.memory_bytes();
   bytes += s.by_id.size() * (sizeof(std::string) + 8 + 16) + s.by_id.bucket_count() * 8;
-  for (const auto& [cell, v] : s.grid) bytes += 48 + v.capacity() * sizeof(v[0]);
+  bytes += s.grid.memory_bytes();
+  s.grid.for_each([&](std::uint64_t, const detail::Cell& cell) { bytes += cell.memory_bytes(); });
   bytes += s.photos.memory_bytes();
   for (const auto& [k, v] : s.incidents) bytes += 64 + k.capacity() + v.capacity() * 8;
   bytes += s.reporters.size() * (sizeof(detail::ReporterRecord) + 64);

@@ -123,16 +123,18 @@ std::string encode_snapshot(std::uint64_t covered_seq, std::string_view payload)
   return std::move(w.data());
 }
 
-std::pair<std::uint64_t, std::string> parse_snapshot(std::string_view bytes, const std::string& what) {
+std::pair<std::uint64_t, std::string> parse_snapshot(std::string_view bytes, const std::string& what,
+                                                     std::uint32_t* version_out) {
   if (bytes.size() < kSnapshotHeader || std::memcmp(bytes.data(), kSnapshotMagic, 8) != 0) {
     throw Error(ErrorCode::kCorrupt, what + ": not a saring snapshot (bad magic or too short)");
   }
   ByteReader r(bytes.substr(8), what);
   const std::uint32_t version = r.u32();
-  if (version != kSnapshotVersion) {
+  if (version < kSnapshotMinVersion || version > kSnapshotVersion) {
     throw Error(ErrorCode::kCorrupt, what + ": snapshot version " + std::to_string(version) + " is not supported (expected " +
-                                         std::to_string(kSnapshotVersion) + ")");
+                                         std::to_string(kSnapshotMinVersion) + " to " + std::to_string(kSnapshotVersion) + ")");
   }
+  if (version_out) *version_out = version;
   const std::uint64_t seq = r.u64();
   const std::uint64_t len = r.u64();
   const std::uint32_t crc = r.u32();

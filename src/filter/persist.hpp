@@ -23,7 +23,10 @@
 namespace saring::detail {
 
 inline constexpr std::uint32_t kJournalVersion = 1;
-inline constexpr std::uint32_t kSnapshotVersion = 1;
+// Snapshot version 2 holds each retained report's verdict in the binary form of
+// encode_verdict (state.hpp); version 1 held its JSON. Both load.
+inline constexpr std::uint32_t kSnapshotVersion = 2;
+inline constexpr std::uint32_t kSnapshotMinVersion = 1;
 inline constexpr std::uint32_t kMaxRecordBytes = 64u << 20;
 
 std::uint32_t crc32(const void* data, std::size_t size, std::uint32_t crc = 0);
@@ -96,8 +99,10 @@ struct JournalContents {
 // record with a bad CRC; an incomplete last record is reported in torn_tail.
 JournalContents parse_journal(std::string_view bytes, const std::string& what);
 
-// Parses snapshot bytes into (covered_seq, payload). Throws Error(kCorrupt) on any fault.
-std::pair<std::uint64_t, std::string> parse_snapshot(std::string_view bytes, const std::string& what);
+// Parses snapshot bytes into (covered_seq, payload); `version` (when given) receives the
+// payload's format version. Throws Error(kCorrupt) on any fault.
+std::pair<std::uint64_t, std::string> parse_snapshot(std::string_view bytes, const std::string& what,
+                                                     std::uint32_t* version = nullptr);
 std::string encode_snapshot(std::uint64_t covered_seq, std::string_view payload);
 std::string encode_journal_header(std::uint64_t base_seq);
 std::string encode_record(std::string_view payload);

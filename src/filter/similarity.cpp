@@ -141,7 +141,9 @@ OrbFeatures orb_features(const std::string& path, const GeometricOptions& option
   }
 }
 
-GeometricMatch geometric_match(const OrbFeatures& a, const OrbFeatures& b, const GeometricOptions& options) {
+namespace {
+GeometricMatch match_impl(const OrbFeatures& a, const OrbFeatures& b, const GeometricOptions& options,
+                          bool only_same_scene) {
   GeometricMatch m;
   m.keypoints_a = a.keypoints();
   m.keypoints_b = b.keypoints();
@@ -158,6 +160,9 @@ GeometricMatch geometric_match(const OrbFeatures& a, const OrbFeatures& b, const
   }
   m.good_matches = static_cast<int>(pa.size());
   if (pa.size() < 4) return m;
+  // Inliers are a subset of the good matches: fewer than min_inliers cannot make one scene, and
+  // RANSAC (most of a match's cost for unrelated photos) need not run when only that is asked.
+  if (only_same_scene && m.good_matches < options.min_inliers) return m;
   std::vector<unsigned char> mask;
   // RANSAC's sampling uses OpenCV's global RNG; seed it so a verdict never depends on the order
   // in which earlier matches ran (replay after a crash must reproduce verdicts exactly).
@@ -168,6 +173,17 @@ GeometricMatch geometric_match(const OrbFeatures& a, const OrbFeatures& b, const
   m.same_scene = m.inliers >= options.min_inliers;
   return m;
 }
+}  // namespace
+
+GeometricMatch geometric_match(const OrbFeatures& a, const OrbFeatures& b, const GeometricOptions& options) {
+  return match_impl(a, b, options, false);
+}
+
+namespace detail {
+GeometricMatch geometric_same_scene(const OrbFeatures& a, const OrbFeatures& b, const GeometricOptions& options) {
+  return match_impl(a, b, options, true);
+}
+}  // namespace detail
 
 GeometricMatch geometric_match(const std::string& path_a, const std::string& path_b, const GeometricOptions& options) {
   return geometric_match(orb_features(path_a, options), orb_features(path_b, options), options);

@@ -34,16 +34,6 @@ std::string describe_distance(double m) {
   return m < 1000 ? std::to_string(static_cast<long>(std::lround(m))) + " m" : fmt("%.1f km", m / 1000.0);
 }
 
-bool related(const FilterOptions& o, const std::string& a, const std::string& b) {
-  if (a == b) return true;
-  for (const auto& group : o.duplicate.related_categories) {
-    const bool has_a = std::find(group.begin(), group.end(), a) != group.end();
-    const bool has_b = std::find(group.begin(), group.end(), b) != group.end();
-    if (has_a && has_b) return true;
-  }
-  return false;
-}
-
 void add_reason(std::vector<Reason>& reasons, Reason r) {
   // One reason per code: keep the strongest.
   for (auto& existing : reasons) {
@@ -77,11 +67,24 @@ std::string earliest_open(const State& s, const std::string& key) {
   return best ? best->id : key;
 }
 
+std::uint32_t category_id(State& s, const std::string& category) {
+  return s.category_ids.try_emplace(category, static_cast<std::uint32_t>(s.category_ids.size())).first->second;
+}
+
 // Cells stay sorted by slot (commit order), however a slot got there (submit, confirm, reload).
+// A slot already in its cell (a confirm after a moderator rejection) is not added twice.
 void grid_add(State& s, const Retained& r, std::uint64_t slot) {
-  auto& v = s.grid[grid_cell(r.lat, r.lon)];
-  const auto at = std::upper_bound(v.begin(), v.end(), slot, [](std::uint64_t a, const auto& e) { return a < e.first; });
-  v.insert(at, {slot, r.time.unix});
+  const CellEntry e{slot, r.time.unix, r.lat, r.lon, category_id(s, r.category)};
+  Cell& cell = s.grid[grid_cell(r.lat, r.lon)];
+  auto& v = cell.entries;
+  if (v.empty() || v.back().slot < slot) {
+    cell.push_back(e);
+    return;
+  }
+  const auto at = std::lower_bound(v.begin(), v.end(), slot, [](const CellEntry& x, std::uint64_t a) { return x.slot < a; });
+  if (at != v.end() && at->slot == slot) return;
+  v.insert(at, e);
+  cell.rebuild();
 }
 
 std::string photo_key(std::uint64_t slot, std::size_t k) { return std::to_string(slot) + "/" + std::to_string(k); }
@@ -94,11 +97,18 @@ void index_photos(State& s, const Retained& r, std::uint64_t slot) {
 }
 
 void grid_remove(State& s, const Retained& r, std::uint64_t slot) {
-  const auto it = s.grid.find(grid_cell(r.lat, r.lon));
-  if (it == s.grid.end()) return;
-  auto& v = it->second;
-  v.erase(std::remove_if(v.begin(), v.end(), [slot](const auto& e) { return e.first == slot; }), v.end());
-  if (v.empty()) s.grid.erase(it);
+  const std::uint64_t key = grid_cell(r.lat, r.lon);
+  Cell* cell = s.grid.find(key);
+  if (!cell) return;
+  auto& v = cell->entries;
+  const auto at = std::lower_bound(v.begin(), v.end(), slot, [](const CellEntry& x, std::uint64_t a) { return x.slot < a; });
+  if (at == v.end() || at->slot != slot) return;
+  v.erase(at);
+  if (v.empty()) {
+    s.grid.erase(key);
+  } else {
+    cell->rebuild();
+  }
 }
 
 void incident_remove(State& s, Retained& r, std::uint64_t slot) {
@@ -153,7 +163,7 @@ void evict_and_shrink(State& s, const FilterOptions& o) {
 
 std::size_t Retained::memory_bytes() const {
   auto heap = [](const std::string& str) { return str.capacity() > 15 ? str.capacity() + 1 : 0; };
-  std::size_t n = sizeof(Retained) + heap(id) + heap(reporter) + heap(category) + heap(incident) + heap(verdict_json) +
+  std::size_t n = sizeof(Retained) + heap(id) + heap(reporter) + heap(category) + heap(incident) + heap(verdict) +
                   shingles.capacity() * 4 + photos.capacity() * sizeof(StoredPhoto);
   for (const auto& p : photos) n += heap(p.path);
   return n;
@@ -209,6 +219,7 @@ std::shared_ptr<const OrbFeatures> OrbCache::features(const std::string& path, c
     if (auto it = features_.find(path); it != features_.end()) return it->second;
   }
   std::shared_ptr<const OrbFeatures> f;
+  extractions_.fetch_add(1, std::memory_order_relaxed);
   try {
     f = std::make_shared<const OrbFeatures>(orb_features(path, options));
   } catch (const Error&) {
@@ -228,7 +239,8 @@ int OrbCache::inliers(const std::string& a, const std::string& b, const Geometri
   }
   const auto fa = features(key.first, options);
   const auto fb = features(key.second, options);
-  const int n = fa && fb ? geometric_match(*fa, *fb, options).inliers : -1;
+  if (fa && fb) matches_.fetch_add(1, std::memory_order_relaxed);
+  const int n = fa && fb ? geometric_same_scene(*fa, *fb, options).inliers : -1;
   std::lock_guard lock(mu_);
   if (pairs_.size() >= max_entries_ * 8) pairs_.clear();
   pairs_.emplace(key, n);
@@ -236,7 +248,7 @@ int OrbCache::inliers(const std::string& a, const std::string& b, const Geometri
 }
 
 Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& geo, const Report& report,
-                 const ReportFeatures& features, OrbCache& orb) {
+                 const ReportFeatures& features, OrbCache& orb, const std::vector<std::uint32_t>* given_shingles) {
   Verdict v;
   v.id = report.id;
   const DecisionThresholds t = o.thresholds_for(report.category);
@@ -267,7 +279,9 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
     v.decision = Decision::kReject;
     return v;
   }
-  const auto shingles = text_shingles(report.text);
+  std::vector<std::uint32_t> own_shingles;
+  if (!given_shingles) own_shingles = text_shingles(report.text);
+  const std::vector<std::uint32_t>& shingles = given_shingles ? *given_shingles : own_shingles;
   const GeometricOptions geo_opts = geometric_options(o);
 
   // --- duplicate candidates: same or related category, within radius and window ---
@@ -278,21 +292,78 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
   const double dlon = radius / (kMetresPerDegLat * std::max(0.01, std::cos(report.lat * M_PI / 180.0)));
   const auto c0 = grid_cell(report.lat - dlat, report.lon - dlon);
   const auto c1 = grid_cell(report.lat + dlat, report.lon + dlon);
-  // Cells in a fixed order and each cell in commit order: ties resolve the same way on replay.
+  // The interned ids of the categories that may describe one incident with this report
+  // (`related`); a category no retained report has is absent, and so are its candidates.
+  std::vector<std::uint32_t> allowed;
+  const auto allow = [&](const std::string& category) {
+    const auto it = s.category_ids.find(category);
+    if (it != s.category_ids.end() && std::find(allowed.begin(), allowed.end(), it->second) == allowed.end()) {
+      allowed.push_back(it->second);
+    }
+  };
+  allow(report.category);
+  for (const auto& group : o.duplicate.related_categories) {
+    if (std::find(group.begin(), group.end(), report.category) == group.end()) continue;
+    for (const auto& member : group) allow(member);
+  }
+  // Pass 1: the cell entries inside the window, of a related category and within the radius, in
+  // the order they are judged: cells in a fixed order and each cell in commit order, so ties
+  // resolve the same way on replay. Their reports are then prefetched together, so that pass 2's
+  // loads (cache misses at a large window) overlap instead of following one another.
+  struct Near {
+    std::uint64_t slot;
+    std::int64_t gap;
+    double d;
+    const Retained* report;
+  };
+  thread_local std::vector<Near> near;
+  thread_local std::vector<const Cell*> cells;
+  near.clear();
+  cells.clear();
   for (std::uint64_t y = c0 >> 32; y <= c1 >> 32; ++y) {
-   for (std::uint64_t x = c0 & 0xffffffffu; x <= (c1 & 0xffffffffu); ++x) {
-    const auto cell = s.grid.find((y << 32) | x);
-    if (cell == s.grid.end()) continue;
-    for (const auto& [slot, slot_time] : cell->second) {
-    const std::int64_t gap = report.time.unix - slot_time;
-    if (std::llabs(gap) > window) continue;  // decided from the cell entry alone
-    const Retained& c = s.at(slot);
-    if (c.flags & (kFlagSpam | kFlagFakeLocation | kFlagShrunk)) continue;
-    if (!related(o, report.category, c.category)) continue;
-    const double d = geodesic_m(report.lat, report.lon, c.lat, c.lon);
-    if (d > radius) continue;
+    for (std::uint64_t x = c0 & 0xffffffffu; x <= (c1 & 0xffffffffu); ++x) {
+      if (const Cell* cell = s.grid.find((y << 32) | x)) {
+        __builtin_prefetch(cell->blocks.data());
+        cells.push_back(cell);
+      }
+    }
+  }
+  for (const Cell* cell : cells) {
+    const auto& entries = cell->entries;
+    const auto& blocks = cell->blocks;
+    for (std::size_t b = 0; b < blocks.size(); ++b) {
+      // A block whose times all lie outside the window holds no candidate.
+      if (blocks[b].second < report.time.unix - window || blocks[b].first > report.time.unix + window) continue;
+      const std::size_t block_end = std::min(entries.size(), (b + 1) * Cell::kBlock);
+      for (std::size_t i = b * Cell::kBlock; i < block_end; ++i) {
+        const CellEntry& e = entries[i];
+        const std::int64_t gap = report.time.unix - e.time;
+        if (std::llabs(gap) > window) continue;
+        if (std::find(allowed.begin(), allowed.end(), e.category) == allowed.end()) continue;
+        const double d = geodesic_m(report.lat, report.lon, e.lat, e.lon);
+        if (d > radius) continue;
+        near.push_back({e.slot, gap, d, nullptr});
+      }
+    }
+  }
+  for (auto& n : near) {
+    n.report = &s.at(n.slot);
+    __builtin_prefetch(&n.report->flags);
+    __builtin_prefetch(&n.report->photos);
+    __builtin_prefetch(&n.report->shingles);
+  }
+  for (std::size_t k = 0; k < near.size(); ++k) {
+    if (k + 1 < near.size()) {
+      const Retained& next = *near[k + 1].report;
+      __builtin_prefetch(next.photos.data());
+      __builtin_prefetch(next.shingles.data());
+    }
+    const std::int64_t gap = near[k].gap;
+    const double d = near[k].d;
     const double closeness = (1.0 - 0.3 * d / radius) * (1.0 - 0.2 * static_cast<double>(std::llabs(gap)) / window);
     if (closeness <= best_score + 1e-12) continue;  // cannot beat the best even with a perfect match
+    const Retained& c = *near[k].report;
+    if (c.flags & (kFlagSpam | kFlagFakeLocation | kFlagShrunk)) continue;
 
     // Photos: PDQ first (cheap), the geometric check for pairs PDQ does not call the same.
     double photo = 0.0;
@@ -345,8 +416,6 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
                        (report.category.empty() ? std::string("uncategorised report ") : "same category (" + report.category + ") as ") + where};
       }
     }
-    }
-   }
   }
   v.scores.duplicate = best_score;
   if (best) add_reason(v.reasons, best_reason);
@@ -443,8 +512,9 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
 }
 
 void apply_submit(State& s, const FilterOptions& o, const Report& report, const ReportFeatures& features,
-                  const Verdict& verdict, std::string verdict_json) {
-  if (s.by_id.count(report.id)) {  // a replayed duplicate id: already applied
+                  const Verdict& verdict, const std::vector<std::uint32_t>* shingles) {
+  // One lookup: a replayed duplicate id is already applied.
+  if (!s.by_id.try_emplace(report.id, s.next_slot).second) {
     ++s.seq;
     return;
   }
@@ -458,8 +528,8 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
   r.lat = report.lat;
   r.lon = report.lon;
   r.decision = static_cast<std::uint8_t>(verdict.decision);
-  r.verdict_json = verdict_json.empty() ? verdict_to_json(verdict) : std::move(verdict_json);
-  r.shingles = text_shingles(report.text);
+  r.verdict = encode_verdict(verdict);
+  r.shingles = shingles ? *shingles : text_shingles(report.text);
   r.text = report.text;
   for (const auto& p : features.photos) {
     StoredPhoto sp;
@@ -469,7 +539,6 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
     sp.quality = static_cast<std::uint8_t>(std::clamp(p.quality, 0, 100));
     r.photos.push_back(std::move(sp));
   }
-  s.by_id.emplace(r.id, slot);
   if (verdict.decision != Decision::kReject) {
     grid_add(s, r, slot);
     if (verdict.incident) incident_add(s, r, slot, *verdict.incident);
@@ -480,7 +549,9 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
   // A spoofed place must not become the reference for the reporter's next report.
   if (verdict.scores.geotag < o.thresholds.review && verdict.decision != Decision::kReject) {
     r.flags |= kFlagGeoCommitted;
-    s.geo_history.commit(report);
+    // Only the geotag checks read the history; with them off it is rebuilt from the flags if a
+    // later run turns them on.
+    if (o.geotag.enabled) s.geo_history.commit(report);
   }
   s.now = std::max(s.now, report.time.unix);
   ++s.seq;
@@ -535,6 +606,67 @@ void apply_feedback(State& s, const Feedback& f, double spam_learning_rate) {
       break;
   }
   ++s.seq;
+}
+
+// ---- stored verdicts ----
+std::string encode_verdict(const Verdict& v) {
+  ByteWriter w;
+  w.u8(static_cast<std::uint8_t>(v.decision));
+  w.u8(static_cast<std::uint8_t>((v.duplicate_of ? 1 : 0) | (v.incident ? 2 : 0)));
+  if (v.duplicate_of) w.str(*v.duplicate_of);
+  if (v.incident) w.str(*v.incident);
+  w.f64(v.scores.duplicate);
+  w.f64(v.scores.geotag);
+  w.f64(v.scores.spam);
+  w.f64(v.scores.total);
+  w.u32(static_cast<std::uint32_t>(v.reasons.size()));
+  for (const auto& r : v.reasons) {
+    w.str(r.code);
+    w.str(r.group);
+    w.f64(r.score);
+    w.str(r.detail);
+  }
+  w.u32(static_cast<std::uint32_t>(v.areas.size()));
+  for (const auto& a : v.areas) {
+    w.str(a.level);
+    w.str(a.code);
+    w.str(a.name);
+  }
+  std::string out = std::move(w.data());
+  out.shrink_to_fit();  // kept for the whole retention window
+  return out;
+}
+
+Verdict decode_verdict(std::string_view bytes, const std::string& id, const std::string& what) {
+  ByteReader r(bytes, what + " of '" + id + "'");
+  Verdict v;
+  v.id = id;
+  const std::uint8_t decision = r.u8();
+  if (decision > static_cast<std::uint8_t>(Decision::kReject)) r.fail("unknown decision");
+  v.decision = static_cast<Decision>(decision);
+  const std::uint8_t has = r.u8();
+  if (has > 3) r.fail("bad optional-field mask");
+  if (has & 1) v.duplicate_of = r.str();
+  if (has & 2) v.incident = r.str();
+  v.scores.duplicate = r.f64();
+  v.scores.geotag = r.f64();
+  v.scores.spam = r.f64();
+  v.scores.total = r.f64();
+  v.reasons.resize(r.count(20));
+  for (auto& x : v.reasons) {
+    x.code = r.str();
+    x.group = r.str();
+    x.score = r.f64();
+    x.detail = r.str();
+  }
+  v.areas.resize(r.count(12));
+  for (auto& a : v.areas) {
+    a.level = r.str();
+    a.code = r.str();
+    a.name = r.str();
+  }
+  if (!r.done()) r.fail("trailing bytes after a verdict");
+  return v;
 }
 
 // ---- journal records ----
@@ -613,20 +745,18 @@ void apply_record(State& s, const FilterOptions& o, std::string_view payload, co
     Report report;
     ReportFeatures features;
     Verdict verdict;
-    std::string verdict_json;
     try {
       report = parse_report_json(r.str());
       features.photos = get_photos(r);
-      verdict_json = r.str();
-      verdict = parse_verdict_json(verdict_json);
+      verdict = parse_verdict_json(r.str());
     } catch (const Error& e) {
       if (e.code() == ErrorCode::kCorrupt) throw;
       throw Error(ErrorCode::kCorrupt, what + ": submit record does not decode: " + e.what());
     }
     if (!r.done()) r.fail("trailing bytes after a submit record");
     if (verdict.id != report.id) r.fail("verdict id does not match report id");
-    // Kept byte for byte: an idempotent replay returns exactly what was returned before.
-    apply_submit(s, o, report, features, verdict, std::move(verdict_json));
+    // The verdict as parsed from its JSON: an idempotent replay returns the same JSON again.
+    apply_submit(s, o, report, features, verdict);
   } else if (type == kRecordFeedback) {
     Feedback f;
     const std::uint8_t action = r.u8();
@@ -668,7 +798,7 @@ std::string encode_state(const State& s) {
     w.u8(r.decision);
     w.u8(r.flags);
     w.str(r.incident);
-    w.str(r.verdict_json);
+    w.str(r.verdict);
     w.str(r.text);
     w.u32(static_cast<std::uint32_t>(r.shingles.size()));
     for (auto x : r.shingles) w.u32(x);
@@ -698,7 +828,8 @@ std::string encode_state(const State& s) {
   return std::move(w.data());
 }
 
-State decode_state(std::string_view payload, const FilterOptions& options, const std::string& what) {
+State decode_state(std::string_view payload, const FilterOptions& options, const std::string& what,
+                   std::uint32_t version) {
   ByteReader r(payload, what);
   State s;
   s.geo_history = make_geo_history(options);
@@ -724,7 +855,17 @@ State decode_state(std::string_view payload, const FilterOptions& options, const
     if (x.decision > static_cast<std::uint8_t>(Decision::kReject)) r.fail("unknown decision");
     x.flags = r.u8();
     x.incident = r.str();
-    x.verdict_json = r.str();
+    if (version >= 2) {
+      x.verdict = r.str();
+      (void)decode_verdict(x.verdict, x.id, what);  // damaged bytes fail here, not on a later replay
+    } else {
+      // Version 1 kept the verdict's JSON.
+      try {
+        x.verdict = encode_verdict(parse_verdict_json(r.str()));
+      } catch (const Error& e) {
+        r.fail("stored verdict of '" + x.id + "' does not decode: " + e.what());
+      }
+    }
     x.text = r.str();
     const std::uint32_t ns = r.count(4);
     x.shingles.resize(ns);
@@ -733,12 +874,14 @@ State decode_state(std::string_view payload, const FilterOptions& options, const
     const std::uint64_t slot = s.first_slot + i;
     if (!s.by_id.emplace(x.id, slot).second) r.fail("report id '" + x.id + "' appears twice");
     if (!(x.flags & kFlagShrunk) && x.decision != static_cast<std::uint8_t>(Decision::kReject)) {
-      s.grid[grid_cell(x.lat, x.lon)].emplace_back(slot, x.time.unix);  // slots ascend here: cells stay sorted
+      // Slots ascend here: cells stay sorted.
+      const std::uint32_t category = category_id(s, x.category);
+      s.grid[grid_cell(x.lat, x.lon)].push_back({slot, x.time.unix, x.lat, x.lon, category});
     }
     s.reports.push_back(std::move(x));
     const Retained& kept = s.reports.back();
     index_photos(s, kept, slot);
-    if (kept.flags & kFlagGeoCommitted) {
+    if ((kept.flags & kFlagGeoCommitted) && options.geotag.enabled) {
       // The geotag history is rebuilt by committing the same reports in the same order.
       Report fix;
       fix.id = kept.id;

@@ -2,12 +2,15 @@
 // writes; the journal replays through the same apply_*() so a restart reproduces the state.
 #pragma once
 
+#include <atomic>
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "saring/filter/filter.hpp"
@@ -45,11 +48,124 @@ struct Retained {
   std::uint8_t decision = 0;
   std::uint8_t flags = 0;
   std::string incident;      // incident key; empty when in none (rejected, spam)
-  std::string verdict_json;  // what submit returned, for idempotent replays
+  // What submit returned (encode_verdict), for idempotent replays: one allocation, no JSON
+  // dump per submit; verdict_to_json of the decoded verdict is the JSON first returned.
+  std::string verdict;
   std::string text;          // for moderator feedback into the spam model; dropped when shrunk
   std::vector<std::uint32_t> shingles;
   std::vector<StoredPhoto> photos;
   std::size_t memory_bytes() const;
+};
+
+struct CellEntry {
+  std::uint64_t slot;
+  std::int64_t time;
+  double lat, lon;
+  std::uint32_t category;  // State::category_ids
+};
+
+// One grid cell: its entries in slot order and, per block of kBlock entries, the range of their
+// report times, so a query skips whole blocks outside its window (most of a cell's 30 days)
+// while still visiting the rest in slot order.
+struct Cell {
+  static constexpr std::size_t kBlock = 32;
+  std::vector<CellEntry> entries;
+  std::vector<std::pair<std::int64_t, std::int64_t>> blocks;  // (min, max) time per block
+  void push_back(const CellEntry& e) {
+    if (entries.size() % kBlock == 0) {
+      blocks.emplace_back(e.time, e.time);
+    } else {
+      blocks.back().first = std::min(blocks.back().first, e.time);
+      blocks.back().second = std::max(blocks.back().second, e.time);
+    }
+    entries.push_back(e);
+  }
+  // After entries were inserted in the middle or erased.
+  void rebuild() {
+    blocks.clear();
+    std::vector<CellEntry> all = std::move(entries);
+    entries.clear();
+    entries.reserve(all.size());
+    for (const auto& e : all) push_back(e);
+  }
+  std::size_t memory_bytes() const { return entries.capacity() * sizeof(CellEntry) + blocks.capacity() * 16; }
+};
+
+// Grid cells by key in an open-addressing table (linear probing, backward-shift deletion): a
+// query's 9 cell lookups are one probe each into a flat array, instead of a bucket and a node of
+// a std::unordered_map (two cache misses each). References are invalidated by insertion and erasure.
+class CellMap {
+ public:
+  const Cell* find(std::uint64_t key) const {
+    if (slots_.empty()) return nullptr;
+    for (std::size_t i = home(key);; i = (i + 1) & mask()) {
+      if (slots_[i].key == key) return &slots_[i].cell;
+      if (slots_[i].key == kEmpty) return nullptr;
+    }
+  }
+  Cell* find(std::uint64_t key) { return const_cast<Cell*>(std::as_const(*this).find(key)); }
+  Cell& operator[](std::uint64_t key) {  // the cell, inserted empty when absent
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    std::size_t i = home(key);
+    for (; slots_[i].key != kEmpty; i = (i + 1) & mask()) {
+      if (slots_[i].key == key) return slots_[i].cell;
+    }
+    slots_[i].key = key;
+    ++size_;
+    return slots_[i].cell;
+  }
+  void erase(std::uint64_t key) {
+    if (slots_.empty()) return;
+    std::size_t i = home(key);
+    for (;; i = (i + 1) & mask()) {
+      if (slots_[i].key == kEmpty) return;
+      if (slots_[i].key == key) break;
+    }
+    // Backward shift: move later entries of the probe run into the hole unless their home lies
+    // cyclically after the hole (then they are already reachable).
+    for (std::size_t j = (i + 1) & mask(); slots_[j].key != kEmpty; j = (j + 1) & mask()) {
+      const std::size_t k = home(slots_[j].key);
+      const bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+      if (stays) continue;
+      slots_[i] = std::move(slots_[j]);
+      i = j;
+    }
+    slots_[i].key = kEmpty;
+    slots_[i].cell = Cell{};
+    --size_;
+  }
+  template <class F>
+  void for_each(F f) const {
+    for (const auto& slot : slots_) {
+      if (slot.key != kEmpty) f(slot.key, slot.cell);
+    }
+  }
+  std::size_t size() const { return size_; }
+  std::size_t memory_bytes() const { return slots_.capacity() * sizeof(Slot); }
+
+ private:
+  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};  // grid_cell never gives it
+  struct Slot {
+    std::uint64_t key = kEmpty;
+    Cell cell;
+  };
+  std::size_t mask() const { return slots_.size() - 1; }
+  std::size_t home(std::uint64_t key) const {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 32) & mask();
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.clear();
+    slots_.resize(old.empty() ? 64 : old.size() * 2);
+    for (auto& slot : old) {
+      if (slot.key == kEmpty) continue;
+      std::size_t i = home(slot.key);
+      while (slots_[i].key != kEmpty) i = (i + 1) & mask();
+      slots_[i] = std::move(slot);
+    }
+  }
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
 };
 
 struct ReporterRecord {
@@ -64,9 +180,12 @@ struct State {
   std::uint64_t seq = 0;          // journal sequence number of the last applied record
   std::int64_t now = INT64_MIN;   // latest report time seen (retention is measured from it)
   std::unordered_map<std::string, std::uint64_t> by_id;
-  // Per cell: (slot, report time) in slot order. The time sits next to the slot so the candidate
-  // loop skips out-of-window reports without loading them (a cache miss each at a 1M window).
-  std::unordered_map<std::uint64_t, std::vector<std::pair<std::uint64_t, std::int64_t>>> grid;
+  // Per cell: what the candidate loop filters on, in slot order. Time, place and category sit
+  // next to the slot so the loop rejects reports outside the window, the radius or the related
+  // categories without loading them (a cache miss each: ~700 entries per query at a 1M window).
+  CellMap grid;
+  // Categories interned to small ids for the cell entries (never shrinks; ids are in-memory only).
+  std::unordered_map<std::string, std::uint32_t> category_ids;
   // PDQ hashes of retained photos, keyed "<slot>/<photo index>" (the index module: MIH + SIMD scan).
   PdqIndex photos;
   // Last positions per reporter and reporters per coordinate (the geo module's travel and
@@ -85,15 +204,25 @@ struct State {
   const Retained& at(std::uint64_t slot) const { return reports[slot - first_slot]; }
 };
 
+// geometric_match when only `same_scene` matters: RANSAC is skipped when fewer than
+// min_inliers matches pass the ratio test (then `inliers` is 0). same_scene is always as
+// geometric_match gives it.
+GeometricMatch geometric_same_scene(const OrbFeatures& a, const OrbFeatures& b, const GeometricOptions& options);
+
 // Caches ORB features per photo path and match results per pair (bounded, thread-safe).
 class OrbCache {
  public:
   explicit OrbCache(std::size_t max_entries = 512) : max_entries_(max_entries) {}
-  // Inliers of the homography between two photos; -1 when either cannot be read.
+  // Inliers of the homography between two photos (0 when too few matches pass the ratio test to
+  // reach min_inliers); -1 when either cannot be read.
   int inliers(const std::string& a, const std::string& b, const GeometricOptions& options);
   std::shared_ptr<const OrbFeatures> features(const std::string& path, const GeometricOptions& options);
+  std::uint64_t extractions() const { return extractions_.load(std::memory_order_relaxed); }
+  std::uint64_t matches() const { return matches_.load(std::memory_order_relaxed); }
 
  private:
+  std::atomic<std::uint64_t> extractions_{0};
+  std::atomic<std::uint64_t> matches_{0};
   std::mutex mu_;
   std::size_t max_entries_;
   std::unordered_map<std::string, std::shared_ptr<const OrbFeatures>> features_;
@@ -107,11 +236,19 @@ std::uint64_t grid_cell(double lat, double lon);
 GeotagChecker make_geotag_checker(const FilterOptions& options);
 GeoHistory make_geo_history(const FilterOptions& options);
 
+// `shingles`: text_shingles(report.text) when the caller has them (submit computes them once for
+// evaluate, a possible re-evaluation and apply_submit).
 Verdict evaluate(const State& state, const FilterOptions& options, const GeotagChecker& geo, const Report& report,
-                 const ReportFeatures& features, OrbCache& orb);
-// `verdict_json` is verdict_to_json(verdict) when the caller has it already (saves a dump).
+                 const ReportFeatures& features, OrbCache& orb, const std::vector<std::uint32_t>* shingles = nullptr);
 void apply_submit(State& state, const FilterOptions& options, const Report& report,
-                  const ReportFeatures& features, const Verdict& verdict, std::string verdict_json = {});
+                  const ReportFeatures& features, const Verdict& verdict,
+                  const std::vector<std::uint32_t>* shingles = nullptr);
+
+// The stored form of a verdict (without its id, which is the report's): exact (scores as raw
+// doubles), so decode_verdict(encode_verdict(v), v.id) == v.
+std::string encode_verdict(const Verdict& verdict);
+// Throws Error(kCorrupt) naming `what` when the bytes do not decode.
+Verdict decode_verdict(std::string_view bytes, const std::string& id, const std::string& what = "stored verdict");
 void apply_feedback(State& state, const Feedback& feedback, double spam_learning_rate);
 
 std::string encode_submit(const Report& report, const ReportFeatures& features, const std::string& verdict_json);
@@ -120,6 +257,8 @@ std::string encode_feedback(const Feedback& feedback);
 void apply_record(State& state, const FilterOptions& options, std::string_view payload, const std::string& what);
 
 std::string encode_state(const State& state);
-State decode_state(std::string_view payload, const FilterOptions& options, const std::string& what);
+// `version`: the snapshot format version the payload was written in (parse_snapshot).
+State decode_state(std::string_view payload, const FilterOptions& options, const std::string& what,
+                   std::uint32_t version);
 
 }  // namespace saring::detail

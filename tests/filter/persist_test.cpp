@@ -8,6 +8,7 @@
 #include "filter/filter_test_util.hpp"
 #include "filter/persist.hpp"
 #include "saring/core/error.hpp"
+#include "saring/core/json.hpp"
 #include "saring/filter/filter.hpp"
 
 namespace saring {
@@ -154,12 +155,51 @@ TEST(FilterState, CorruptionIsRefused) {
   write(dir + "/snapshot.bin", flipped);
   EXPECT_EQ(open_error(dir), ErrorCode::kCorrupt);
   std::string version = snap;
-  version[8] = 2;
+  version[8] = 9;
   write(dir + "/snapshot.bin", version);
-  EXPECT_EQ(open_error(dir), ErrorCode::kCorrupt);
+  try {
+    Filter f(o, dir);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kCorrupt);
+    EXPECT_NE(std::string(e.what()).find("snapshot version 9 is not supported"), std::string::npos) << e.what();
+  }
   write(dir + "/snapshot.bin", snap);
   Filter f(o, dir);
   EXPECT_EQ(f.stats().committed, 5u);
+}
+
+// A state directory from before snapshot version 2 (verdicts kept as JSON) still opens: every
+// held report replays the JSON it was given, and the next snapshot is written in version 2.
+TEST(FilterState, VersionOneSnapshotStillLoads) {
+  const std::string src = std::string(SARING_TEST_DATA_DIR) + "/filter/state_v1/";
+  const std::string dir = test::fresh_dir("state_v1");
+  for (const char* name : {"snapshot.bin", "journal.log"}) write(dir + "/" + name, read(src + name));
+  ASSERT_EQ(static_cast<unsigned char>(read(dir + "/snapshot.bin")[8]), 1u);  // really version 1
+  std::vector<std::string> reports, verdicts;
+  {
+    std::ifstream a(src + "reports.jsonl"), b(src + "verdicts.jsonl");
+    for (std::string line; std::getline(a, line);) reports.push_back(line);
+    for (std::string line; std::getline(b, line);) verdicts.push_back(line);
+  }
+  ASSERT_EQ(reports.size(), 5u);
+  ASSERT_EQ(verdicts.size(), 5u);
+  FilterOptions o;
+  o.journal.snapshot_every = 0;
+  for (int round = 0; round < 2; ++round) {
+    Filter f(o, dir);
+    EXPECT_EQ(f.stats().committed, 5u);
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      const Report r = parse_report_json(reports[i]);
+      ASSERT_TRUE(f.verdict_of(r.id));
+      EXPECT_EQ(verdict_to_json(*f.verdict_of(r.id)), verdicts[i]);
+      EXPECT_EQ(verdict_to_json(f.submit(r)), verdicts[i]);  // idempotent replay
+    }
+    if (round == 0) {
+      f.snapshot();
+      EXPECT_EQ(static_cast<unsigned char>(read(dir + "/snapshot.bin")[8]), detail::kSnapshotVersion);
+    }
+  }
 }
 
 TEST(FilterState, SecondOpenOfADirectoryIsRefused) {

@@ -15,10 +15,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const saring::FilterOptions options;
   try {
     if (data[0] & 1) {
-      const auto [seq, payload] = saring::detail::parse_snapshot(bytes, "fuzz snapshot");
-      saring::detail::State s = saring::detail::decode_state(payload, options, "fuzz snapshot");
-      // A state that loads must also survive being written and read again.
-      (void)saring::detail::decode_state(saring::detail::encode_state(s), options, "fuzz re-encoded");
+      std::uint32_t version = 0;
+      const auto [seq, payload] = saring::detail::parse_snapshot(bytes, "fuzz snapshot", &version);
+      saring::detail::State s = saring::detail::decode_state(payload, options, "fuzz snapshot", version);
+      // A state that loads must also survive being written and read again (in the current version).
+      (void)saring::detail::decode_state(saring::detail::encode_state(s), options, "fuzz re-encoded",
+                                         saring::detail::kSnapshotVersion);
       (void)seq;
     } else {
       const auto contents = saring::detail::parse_journal(bytes, "fuzz journal");

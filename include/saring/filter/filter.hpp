@@ -86,6 +86,10 @@ struct FilterStats {
   std::uint64_t committed = 0;           // sequence number of the last commit
   std::uint64_t reevaluated = 0;         // commits that had to re-evaluate under the writer lock
   std::uint64_t memory_bytes = 0;        // estimate of the retained state
+  // The geometric check's work since this Filter was opened (cache misses only): photos whose
+  // ORB features were extracted, and photo pairs matched (ratio test + RANSAC).
+  std::uint64_t orb_extractions = 0;
+  std::uint64_t geometric_matches = 0;
 };
 
 class Filter {

@@ -31,8 +31,8 @@ struct DuplicateOptions {
   int photo_same_max_distance = 31;    // PDQ Hamming distance up to which two photos are the same
   bool geometric_check = true;         // ORB + RANSAC for candidate photos that are not the same
   int geometric_min_inliers = 20;      // homography inliers that make two photos one scene
-  int geometric_max_side = 640;        // photos are downscaled to this longest side for ORB
-  int geometric_max_features = 500;
+  int geometric_max_side = 512;        // photos are downscaled to this longest side for ORB
+  int geometric_max_features = 300;
   double text_min_similarity = 0.3;    // Jaccard of word shingles counted as "similar text"
   // Groups of categories that can describe one incident (e.g. banjir and genangan).
   std::vector<std::vector<std::string>> related_categories = {{"banjir", "genangan"},

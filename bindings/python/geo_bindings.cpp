@@ -103,7 +103,8 @@ void register_geo(py::module_& m) {
       .def("distance_to_service_area_m", &AreaSet::distance_to_service_area_m, py::arg("lat"), py::arg("lon"))
       .def("in_water", &AreaSet::in_water, py::arg("lat"), py::arg("lon"));
 
-  m.def("haversine_m", &haversine_m, py::arg("lat1"), py::arg("lon1"), py::arg("lat2"), py::arg("lon2"));
+  // saring.haversine_m comes from the cluster bindings (same sphere, same formula); binding the geo
+  // module's copy as well only added an identical second overload.
 
   py::class_<LatLon>(m, "LatLon")
       .def(py::init<>())

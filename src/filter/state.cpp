@@ -574,11 +574,14 @@ void apply_feedback(State& s, const Feedback& f, double spam_learning_rate) {
         s.spam_reporters.record_moderation(r.reporter, false);
         if (s.spam_model && spam_learning_rate > 0 && !r.text.empty()) s.spam_model->update(r.text, false, spam_learning_rate);
       }
-      r.flags = static_cast<std::uint8_t>((r.flags & ~(kFlagSpam | kFlagFakeLocation)) | kFlagConfirmed);
-      if (was_rejected && !(r.flags & kFlagShrunk)) {
+      // A confirmed report is a duplicate candidate even if the filter had rejected it: the same
+      // rule as a snapshot reload (grid: not rejected, or confirmed), so both paths agree.
+      if (!(r.flags & kFlagShrunk) &&
+          (was_rejected || (r.decision == static_cast<std::uint8_t>(Decision::kReject) && !(r.flags & kFlagConfirmed)))) {
         grid_add(s, r, slot);
         incident_add(s, r, slot, r.id);
       }
+      r.flags = static_cast<std::uint8_t>((r.flags & ~(kFlagSpam | kFlagFakeLocation)) | kFlagConfirmed);
       break;
     case FeedbackAction::kRejectSpam:
     case FeedbackAction::kFakeLocation:
@@ -873,7 +876,8 @@ State decode_state(std::string_view payload, const FilterOptions& options, const
     x.photos = get_stored(r);
     const std::uint64_t slot = s.first_slot + i;
     if (!s.by_id.emplace(x.id, slot).second) r.fail("report id '" + x.id + "' appears twice");
-    if (!(x.flags & kFlagShrunk) && x.decision != static_cast<std::uint8_t>(Decision::kReject)) {
+    if (!(x.flags & kFlagShrunk) &&
+        (x.decision != static_cast<std::uint8_t>(Decision::kReject) || (x.flags & kFlagConfirmed))) {
       // Slots ascend here: cells stay sorted.
       const std::uint32_t category = category_id(s, x.category);
       s.grid[grid_cell(x.lat, x.lon)].push_back({slot, x.time.unix, x.lat, x.lon, category});

@@ -249,5 +249,45 @@ TEST(FilterState, SnapshotAndJournalReplayGiveTheSameState) {
   for (const auto& [r, f] : s.reports) EXPECT_EQ(fa.incident_members(r.id), fb.incident_members(r.id));
 }
 
+// A report the filter rejected and a moderator then confirmed is a duplicate candidate, in memory
+// and after a reopen from a snapshot or from the journal alone (these once disagreed).
+TEST(FilterState, ConfirmedRejectIsACandidateBeforeAndAfterReopen) {
+  FilterOptions o;
+  o.thresholds.reject = 0.75;  // the mock-location flag alone (risk 0.8) then rejects
+  const Hash256 photo = random_hash(77);
+  Report spoofed = make_report("c1", "2026-10-01T08:00:00+07:00", -6.2, 106.8, "sampah", "sampah menumpuk", "u1");
+  spoofed.client.mock_location = true;
+  auto later = [&](const std::string& id, int minutes) {
+    Report r = make_report(id, "2026-10-01T08:00:00+07:00", -6.2, 106.8, "sampah", "sampah menumpuk", "u1");
+    r.time.unix += minutes * 60;
+    return r;
+  };
+  {
+    // Control: without the confirmation the rejected report is no candidate.
+    Filter f(o);
+    EXPECT_EQ(f.submit(spoofed, with_pdq(photo)).decision, Decision::kReject);
+    EXPECT_NE(f.submit(later("c2", 10), with_pdq(photo)).duplicate_of, std::optional<std::string>("c1"));
+  }
+  const std::string snap_dir = test::fresh_dir("confirm_snap"), journal_dir = test::fresh_dir("confirm_journal");
+  FilterOptions snap = o, journal = o;
+  snap.journal.snapshot_every = 1;
+  journal.journal.snapshot_every = 0;
+  for (const auto& [opts, dir] : {std::pair{snap, snap_dir}, std::pair{journal, journal_dir}}) {
+    {
+      Filter f(opts, dir);
+      EXPECT_EQ(f.submit(spoofed, with_pdq(photo)).decision, Decision::kReject);
+      f.feedback({FeedbackAction::kConfirm, "c1"});
+      const Verdict v = f.submit(later("c2", 10), with_pdq(photo));
+      EXPECT_EQ(v.decision, Decision::kDuplicate) << dir;
+      EXPECT_EQ(v.duplicate_of, std::optional<std::string>("c1")) << dir;
+    }
+    Filter f(opts, dir);
+    const Verdict v = f.submit(later("c3", 20), with_pdq(photo));
+    EXPECT_EQ(v.decision, Decision::kDuplicate) << dir;
+    EXPECT_EQ(v.duplicate_of, std::optional<std::string>("c1")) << dir;
+    EXPECT_EQ(f.incident_members("c3"), (std::vector<std::string>{"c1", "c2", "c3"})) << dir;
+  }
+}
+
 }  // namespace
 }  // namespace saring

@@ -49,6 +49,31 @@ std::string property_text(const nlohmann::json& props, const std::string& key) {
   return {};
 }
 
+// GEOS 3.11's GeoJSON reader indexes a position without checking its length (an empty position
+// inside a ring crashed it under the fuzzer), so the shape of the coordinates is checked here.
+void check_polygon_positions(const nlohmann::json& geometry, bool multi, const std::string& label) {
+  const auto fail = [&](const std::string& what) { throw Error(ErrorCode::kParse, label + ": " + what); };
+  if (!geometry.contains("coordinates") || !geometry["coordinates"].is_array()) fail("geometry has no 'coordinates' array");
+  const auto polygon = [&](const nlohmann::json& rings, const std::string& where) {
+    if (!rings.is_array()) fail(where + " is not an array of rings");
+    for (std::size_t r = 0; r < rings.size(); ++r) {
+      if (!rings[r].is_array()) fail(where + " ring " + std::to_string(r) + " is not an array of positions");
+      for (std::size_t p = 0; p < rings[r].size(); ++p) {
+        const nlohmann::json& pos = rings[r][p];
+        bool ok = pos.is_array() && pos.size() >= 2;
+        for (std::size_t k = 0; ok && k < pos.size(); ++k) ok = pos[k].is_number();
+        if (!ok) fail(where + " ring " + std::to_string(r) + " position " + std::to_string(p) + " is not [lon, lat]");
+      }
+    }
+  };
+  const nlohmann::json& c = geometry["coordinates"];
+  if (!multi) {
+    polygon(c, "polygon");
+  } else {
+    for (std::size_t i = 0; i < c.size(); ++i) polygon(c[i], "polygon " + std::to_string(i));
+  }
+}
+
 }  // namespace
 
 std::string_view area_level_name(AreaLevel level) noexcept {
@@ -262,6 +287,7 @@ struct AreaSet::Impl {
       const std::string gtype = gj.contains("type") && gj["type"].is_string() ? gj["type"].get<std::string>() : "";
       if (gtype != "Polygon" && gtype != "MultiPolygon")
         throw Error(ErrorCode::kParse, label + ": geometry type '" + gtype + "' is not Polygon or MultiPolygon");
+      check_polygon_positions(gj, gtype == "MultiPolygon", label);
       last_error.clear();
       GEOSGeometry* raw = nullptr;
       try {

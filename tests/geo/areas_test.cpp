@@ -248,7 +248,19 @@ TEST(AreaSet, BrokenGeoJsonIsRefusedClearly) {
   expect_parse_error(R"({"type":"Feature","properties":{"kode":"1","level":"kelurahan"},
     "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0]]]}})", "GEOS could not read");
   expect_parse_error(R"({"type":"Feature","properties":{"kode":"1","level":"kelurahan"},
-    "geometry":{"type":"Polygon","coordinates":[[[0,0],["a",0],[1,1],[0,0]]]}})", "GEOS could not read");
+    "geometry":{"type":"Polygon","coordinates":[[[0,0],["a",0],[1,1],[0,0]]]}})", "ring 0 position 1 is not [lon, lat]");
+  // An empty position crashed GEOS 3.11's reader (found by fuzz_geojson); it never reaches GEOS now.
+  expect_parse_error(R"({"type":"Feature","properties":{"kode":"9","level":"kelurahan"},
+    "geometry":{"type":"Polygon","coordinates":[[[0,0],[],[0,2],[0,0]]]}})", "ring 0 position 1 is not [lon, lat]");
+  expect_parse_error(R"({"type":"Feature","properties":{"kode":"9","level":"kelurahan"},
+    "geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[0,0],[5]]]]}})",
+                     "polygon 1 ring 0 position 1 is not [lon, lat]");
+  expect_parse_error(R"({"type":"Feature","properties":{"kode":"9","level":"kelurahan"},
+    "geometry":{"type":"Polygon","coordinates":{"a":1}}})", "no 'coordinates' array");
+  expect_parse_error(R"({"type":"Feature","properties":{"kode":"9","level":"kelurahan"},
+    "geometry":{"type":"Polygon","coordinates":[[0,0]]}})", "ring 0 position 0 is not [lon, lat]");
+  expect_parse_error(R"({"type":"Feature","properties":{"kode":"9","level":"kelurahan"},
+    "geometry":{"type":"Polygon","coordinates":[5]}})", "ring 0 is not an array of positions");
   expect_parse_error(R"({"type":"Feature","properties":{"kode":"1","level":"kelurahan"},
     "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1e300],[0,0]]]}})", "outside lon -180..180");
   expect_parse_error(R"({"type":"FeatureCollection","features":[

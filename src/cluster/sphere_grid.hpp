@@ -14,10 +14,7 @@
 #include <new>
 #include <vector>
 
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
-
+#include "core/huge_pages.hpp"
 #include "saring/cluster/geodesic.hpp"
 
 namespace saring::detail {
@@ -105,37 +102,8 @@ inline void neighbour_keys(std::uint64_t k, std::uint64_t out[27]) {
                    static_cast<std::uint64_t>(cz + dz);
 }
 
-// Allocator for the large per-point arrays of a batch run. First touches of fresh memory dominate
-// a million-point run on small VMs (one page fault per 4 KiB); asking for transparent huge pages
-// cuts the faults 512-fold. Small blocks go to malloc as usual.
-template <typename T>
-struct HugePageAllocator {
-  using value_type = T;
-  HugePageAllocator() = default;
-  template <typename U>
-  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
-  T* allocate(std::size_t n) {
-    const std::size_t bytes = n * sizeof(T);
-    constexpr std::size_t kHuge = std::size_t{2} << 20;
-    void* p = nullptr;
-    if (bytes >= 2 * kHuge) {
-      const std::size_t rounded = (bytes + kHuge - 1) & ~(kHuge - 1);
-      p = std::aligned_alloc(kHuge, rounded);
-#ifdef __linux__
-      if (p) madvise(p, rounded, MADV_HUGEPAGE);
-#endif
-    } else {
-      p = std::malloc(bytes ? bytes : 1);
-    }
-    if (!p) throw std::bad_alloc();
-    return static_cast<T*>(p);
-  }
-  void deallocate(T* p, std::size_t) noexcept { std::free(p); }
-  template <typename U>
-  bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
-};
-template <typename T>
-using BigVector = std::vector<T, HugePageAllocator<T>>;
+// The large per-point arrays of a batch run use BigVector (core/huge_pages.hpp): first touches of
+// fresh memory dominate a million-point run on small VMs, and huge pages cut the faults 512-fold.
 
 // Open-addressing hash map from cell key to a 32-bit value (linear probing, no erase).
 class CellMap {

@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
-#include <sys/mman.h>
 #include <fstream>
 #include <istream>
 #include <ostream>
@@ -120,34 +119,6 @@ constexpr std::size_t kHeaderBytes = 8 + 4 + 4 + 8;
 }  // namespace
 
 // ----------------------------------------------------------------------------------------------
-// Huge pages
-
-namespace {
-constexpr std::size_t kHugePage = std::size_t{2} << 20;
-}
-
-void* huge_allocate(std::size_t bytes) {
-  if (bytes < kHugePage) {
-    void* p = ::operator new(bytes);
-    return p;
-  }
-  const std::size_t rounded = (bytes + kHugePage - 1) & ~(kHugePage - 1);
-  void* p = std::aligned_alloc(kHugePage, rounded);
-  if (!p) throw std::bad_alloc();
-  // Advice only: where transparent huge pages are off this changes nothing.
-  (void)::madvise(p, rounded, MADV_HUGEPAGE);
-  return p;
-}
-
-void huge_deallocate(void* p, std::size_t bytes) noexcept {
-  if (bytes < kHugePage) {
-    ::operator delete(p);
-  } else {
-    std::free(p);
-  }
-}
-
-// ----------------------------------------------------------------------------------------------
 // Storage
 
 template <int W>
@@ -258,7 +229,7 @@ std::size_t Storage<W>::memory_bytes() const {
 // Segments
 
 template <class Hash>
-Segment HammingIndexImpl<Hash>::build_segment(const BigVector<std::uint64_t>& hashes, std::uint32_t begin,
+Segment HammingIndexImpl<Hash>::build_segment(const BigBuffer<std::uint64_t>& hashes, std::uint32_t begin,
                                               std::uint32_t end, Segment&& reuse) {
   Segment s = std::move(reuse);
   s.begin = begin;

@@ -30,40 +30,11 @@
 #include <utility>
 #include <vector>
 
+#include "core/huge_pages.hpp"
 #include "index/kernels.hpp"
 #include "saring/index/hamming_index.hpp"
 
 namespace saring::detail {
-
-// Allocator for the big arrays (hashes, postings, filter bytes): blocks of 2 MiB or more are
-// 2 MiB-aligned and marked MADV_HUGEPAGE. Queries touch these arrays at random, and with 4 KiB
-// pages nearly every access at 10 million entries also missed the TLB.
-void* huge_allocate(std::size_t bytes);
-void huge_deallocate(void* p, std::size_t bytes) noexcept;
-
-template <class T>
-struct HugePageAllocator {
-  using value_type = T;
-  HugePageAllocator() = default;
-  template <class U>
-  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
-  T* allocate(std::size_t n) { return static_cast<T*>(huge_allocate(n * sizeof(T))); }
-  void deallocate(T* p, std::size_t n) noexcept { huge_deallocate(p, n * sizeof(T)); }
-  // resize() default-initialises (no zero fill): segment postings and filter bytes are written in
-  // full right after, and zeroing them first cost a memset pass per segment build.
-  template <class U>
-  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <class U, class... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-  template <class U>
-  bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
-};
-template <class T>
-using BigVector = std::vector<T, HugePageAllocator<T>>;
 
 struct Chunk {
   int start;  // first bit (in words() order: word start/64, bit start%64)
@@ -107,9 +78,9 @@ inline std::uint32_t extract_chunk(const std::uint64_t* w, Chunk c) {
 struct Segment {
   std::uint32_t begin = 0, end = 0;  // slot range
   int key_bits = 0;
-  BigVector<std::uint32_t> offsets;   // chunks x (2^key_bits + 1)
-  BigVector<std::uint32_t> postings;  // chunks x size: slots sorted by chunk key
-  BigVector<std::uint8_t> filters;    // chunks x size: the chunk bits just below the key
+  BigBuffer<std::uint32_t> offsets;   // chunks x (2^key_bits + 1)
+  BigBuffer<std::uint32_t> postings;  // chunks x size: slots sorted by chunk key
+  BigBuffer<std::uint8_t> filters;    // chunks x size: the chunk bits just below the key
   std::uint32_t size() const { return end - begin; }
   std::size_t memory_bytes() const {
     return offsets.capacity() * 4 + postings.capacity() * 4 + filters.capacity();
@@ -126,7 +97,7 @@ struct Hit {
 template <int W>
 struct Storage {
   static constexpr std::uint32_t kDead = 0xffffffffu;
-  BigVector<std::uint64_t> hashes;  // W words per slot
+  BigBuffer<std::uint64_t> hashes;  // W words per slot
   std::vector<UnixSeconds> times;
   std::vector<std::uint32_t> id_ref;  // offset of the id in arena, or kDead
   std::vector<char> arena;            // per id: 2-byte little-endian length, then the bytes
@@ -187,7 +158,7 @@ class HammingIndexImpl {
 
  private:
   // Builds into reuse's buffers when they are large enough (see retire()).
-  static Segment build_segment(const BigVector<std::uint64_t>& hashes, std::uint32_t begin, std::uint32_t end,
+  static Segment build_segment(const BigBuffer<std::uint64_t>& hashes, std::uint32_t begin, std::uint32_t end,
                                Segment&& reuse);
   Segment take_spare(std::uint32_t rows);  // writer only
   void retire(Segment&& s);                // writer only, under the exclusive lock

@@ -133,20 +133,18 @@ def emit_class(out, name, cls):
         if is_enum_like(cls) and attr in cls.__members__:
             continue
         if isinstance(value, property):
-            getter = signatures(value.fget, "") if value.fget else []
-            ret = "Any"
-            if value.fget is not None:
-                m = re.search(r"-> (.+)$", (inspect.getdoc(value.fget) or "").splitlines()[0] if inspect.getdoc(value.fget) else "")
-                if m:
-                    ret = clean_type(m.group(1))
-            body.append(f"    @property")
+            # pybind11 getters document themselves as "(self: X) -> T" on their first line.
+            first = ((inspect.getdoc(value.fget) or "") if value.fget else "").split("\n", 1)[0]
+            m = re.search(r"-> (.+)$", first)
+            ret = clean_type(m.group(1)) if m else "Any"
+            body.append("    @property")
             body.append(f"    def {attr}(self) -> {ret}: ...")
             if value.fset is not None:
                 body.append(f"    @{attr}.setter")
                 body.append(f"    def {attr}(self, value: {ret}) -> None: ...")
         elif isinstance(value, staticmethod):
             emit_function(body, attr, value.__func__, "    ", "staticmethod")
-        elif type(value).__name__ == "instancemethod" or callable(value):
+        elif callable(value):
             func = getattr(cls, attr)
             kind = "staticmethod" if type(value).__name__ == "builtin_function_or_method" else None
             emit_function(body, attr, func, "    ", kind)

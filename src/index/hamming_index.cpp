@@ -230,8 +230,8 @@ std::size_t Storage<W>::memory_bytes() const {
 
 template <class Hash>
 Segment HammingIndexImpl<Hash>::build_segment(const BigBuffer<std::uint64_t>& hashes, std::uint32_t begin,
-                                              std::uint32_t end, Segment&& reuse) {
-  Segment s = std::move(reuse);
+                                              std::uint32_t end) {
+  Segment s;
   s.begin = begin;
   s.end = end;
   const std::uint32_t n = end - begin;
@@ -558,49 +558,11 @@ void HammingIndexImpl<Hash>::after_write(std::unique_lock<std::mutex>& /*writer 
   Segment s;
   {
     auto lock = read_lock();
-    s = build_segment(store_.hashes, begin, store_.slots(), take_spare(store_.slots() - begin));
+    s = build_segment(store_.hashes, begin, store_.slots());
   }
   auto lock = write_lock();
-  for (std::size_t i = keep; i < segments_.size(); ++i) retire(std::move(segments_[i]));
   segments_.resize(keep);
   segments_.push_back(std::move(s));
-}
-
-template <class Hash>
-Segment HammingIndexImpl<Hash>::take_spare(std::uint32_t rows) {
-  // Best fit among buffers at most 1.25x the need, so reuse never inflates memory much.
-  const std::size_t need = static_cast<std::size_t>(kChunkCount) * rows;
-  std::size_t best = spare_.size();
-  for (std::size_t i = 0; i < spare_.size(); ++i) {
-    const std::size_t cap = spare_[i].postings.capacity();
-    if (cap >= need && cap <= need + need / 4 &&
-        (best == spare_.size() || cap < spare_[best].postings.capacity())) {
-      best = i;
-    }
-  }
-  if (best == spare_.size()) return {};
-  Segment out = std::move(spare_[best]);
-  spare_.erase(spare_.begin() + static_cast<std::ptrdiff_t>(best));
-  spare_bytes_.fetch_sub(out.memory_bytes(), std::memory_order_relaxed);
-  return out;
-}
-
-template <class Hash>
-void HammingIndexImpl<Hash>::retire(Segment&& s) {
-  // Keep merged-away buffers for the next builds of their size instead of returning them to the
-  // system: every fresh multi-megabyte block costs page faults and zeroing (about a fifth of the
-  // time of one-at-a-time inserts at 10 million entries). Bounded to a quarter of the live
-  // segments' bytes (plus 4 MiB), dropping the largest first.
-  std::size_t live = 4u << 20;
-  for (const Segment& seg : segments_) live += seg.memory_bytes() / 4;
-  spare_bytes_.fetch_add(s.memory_bytes(), std::memory_order_relaxed);
-  spare_.push_back(std::move(s));
-  std::sort(spare_.begin(), spare_.end(),
-            [](const Segment& a, const Segment& b) { return a.memory_bytes() < b.memory_bytes(); });
-  while (!spare_.empty() && spare_bytes_.load(std::memory_order_relaxed) > live) {
-    spare_bytes_.fetch_sub(spare_.back().memory_bytes(), std::memory_order_relaxed);
-    spare_.pop_back();
-  }
 }
 
 template <class Hash>
@@ -623,13 +585,11 @@ void HammingIndexImpl<Hash>::compact_locked() {
       if (store_.id_ref[s] == kDead) continue;
       fresh.append(store_.id_at(s), store_.hashes.data() + std::size_t{s} * W, store_.times[s]);
     }
-    if (fresh.slots() >= kTailMax) segs.push_back(build_segment(fresh.hashes, 0, fresh.slots(), Segment{}));
+    if (fresh.slots() >= kTailMax) segs.push_back(build_segment(fresh.hashes, 0, fresh.slots()));
   }
   auto lock = write_lock();
   store_ = std::move(fresh);
   segments_ = std::move(segs);
-  spare_.clear();
-  spare_bytes_.store(0, std::memory_order_relaxed);
 }
 
 template <class Hash>
@@ -747,7 +707,7 @@ std::size_t HammingIndexImpl<Hash>::memory_bytes() const {
   auto lock = read_lock();
   std::size_t total = sizeof(*this) + store_.memory_bytes() + segments_.capacity() * sizeof(Segment);
   for (const Segment& s : segments_) total += s.memory_bytes();
-  return total + spare_bytes_.load(std::memory_order_relaxed);
+  return total;
 }
 
 template <class Hash>
@@ -931,7 +891,7 @@ std::unique_ptr<HammingIndexImpl<Hash>> HammingIndexImpl<Hash>::load(std::istrea
     st.append(id, words, time);
   }
   if (at != body_end) throw corrupt(std::to_string(body_end - at) + " unexpected bytes after the last entry");
-  if (st.slots() >= kTailMax) impl->segments_.push_back(build_segment(st.hashes, 0, st.slots(), Segment{}));
+  if (st.slots() >= kTailMax) impl->segments_.push_back(build_segment(st.hashes, 0, st.slots()));
   return impl;
 }
 

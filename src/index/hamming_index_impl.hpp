@@ -17,7 +17,6 @@
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <iosfwd>
 #include <memory>
 #include <span>
@@ -157,11 +156,7 @@ class HammingIndexImpl {
   std::size_t segment_count() const;  // for tests
 
  private:
-  // Builds into reuse's buffers when they are large enough (see retire()).
-  static Segment build_segment(const BigBuffer<std::uint64_t>& hashes, std::uint32_t begin, std::uint32_t end,
-                               Segment&& reuse);
-  Segment take_spare(std::uint32_t rows);  // writer only
-  void retire(Segment&& s);                // writer only, under the exclusive lock
+  static Segment build_segment(const BigBuffer<std::uint64_t>& hashes, std::uint32_t begin, std::uint32_t end);
   std::uint32_t tail_begin() const { return segments_.empty() ? 0 : segments_.back().end; }
   void check_id(std::string_view id) const;
   void append_locked(std::string_view id, const Hash& hash, UnixSeconds time);
@@ -197,8 +192,6 @@ class HammingIndexImpl {
   std::mutex writer_mutex_;               // one writer at a time (it may build under a shared lock)
   Storage<W> store_;
   std::vector<Segment> segments_;
-  std::vector<Segment> spare_;                // retired segment buffers; the writer's alone
-  std::atomic<std::size_t> spare_bytes_{0};   // read by memory_bytes()
 };
 
 }  // namespace saring::detail

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/huge_pages.hpp"
+#include "core/pod_vector.hpp"
 #include "index/kernels.hpp"
 #include "saring/index/hamming_index.hpp"
 
@@ -77,9 +78,10 @@ inline std::uint32_t extract_chunk(const std::uint64_t* w, Chunk c) {
 struct Segment {
   std::uint32_t begin = 0, end = 0;  // slot range
   int key_bits = 0;
-  BigBuffer<std::uint32_t> offsets;   // chunks x (2^key_bits + 1)
-  BigBuffer<std::uint32_t> postings;  // chunks x size: slots sorted by chunk key
-  BigBuffer<std::uint8_t> filters;    // chunks x size: the chunk bits just below the key
+  // Pod arrays: a rebuild reuses the pages of the segments it replaced (core/pod_vector.cpp).
+  PodVector<std::uint32_t> offsets;   // chunks x (2^key_bits + 1)
+  PodVector<std::uint32_t> postings;  // chunks x size: slots sorted by chunk key
+  PodVector<std::uint8_t> filters;    // chunks x size: the chunk bits just below the key
   std::uint32_t size() const { return end - begin; }
   std::size_t memory_bytes() const {
     return offsets.capacity() * 4 + postings.capacity() * 4 + filters.capacity();
@@ -96,10 +98,11 @@ struct Hit {
 template <int W>
 struct Storage {
   static constexpr std::uint32_t kDead = 0xffffffffu;
-  BigBuffer<std::uint64_t> hashes;  // W words per slot
-  std::vector<UnixSeconds> times;
-  std::vector<std::uint32_t> id_ref;  // offset of the id in arena, or kDead
-  std::vector<char> arena;            // per id: 2-byte little-endian length, then the bytes
+  // Append-only, grown by remapping rather than copying (see core/pod_vector.hpp).
+  PodVector<std::uint64_t> hashes;  // W words per slot
+  PodVector<UnixSeconds> times;
+  PodVector<std::uint32_t> id_ref;  // offset of the id in arena, or kDead
+  PodVector<char> arena;            // per id: 2-byte little-endian length, then the bytes
   std::vector<std::uint32_t> table;   // open addressing over slots (kEmpty / kTomb markers)
   // Per table cell a tag: 0 empty, 1 tombstone, else the top byte of the id's hash (never 0 or 1).
   // Probes read tags first and touch the slot and the arena (likely cache misses) only when the
@@ -156,7 +159,7 @@ class HammingIndexImpl {
   std::size_t segment_count() const;  // for tests
 
  private:
-  static Segment build_segment(const BigBuffer<std::uint64_t>& hashes, std::uint32_t begin, std::uint32_t end);
+  static Segment build_segment(const PodVector<std::uint64_t>& hashes, std::uint32_t begin, std::uint32_t end);
   std::uint32_t tail_begin() const { return segments_.empty() ? 0 : segments_.back().end; }
   void check_id(std::string_view id) const;
   void append_locked(std::string_view id, const Hash& hash, UnixSeconds time);

@@ -257,6 +257,42 @@ TEST(PdqIndex, CompactKeepsResultsAndShrinksMemory) {
   }
 }
 
+// Segments of 2^16 rows or more use more than 2^10 keys per chunk, which builds them with a
+// two-pass scatter; 150,000 rows give one of 131,072 rows (key bits 11) plus smaller ones. The
+// haystack mixes random hashes and tight families so keys are both spread and repeated.
+TEST(PdqIndex, LargeSegmentsMatchBruteForce) {
+  auto entries = make_entries(75000, false, 31);
+  auto families = make_entries(75000, true, 32);
+  for (auto& e : families) {
+    e.id = "f" + e.id;
+    entries.push_back(e);
+  }
+  std::vector<std::string> ids;
+  std::vector<Hash256> hashes;
+  std::vector<UnixSeconds> times;
+  for (const auto& e : entries) {
+    ids.push_back(e.id);
+    hashes.push_back(e.hash);
+    times.push_back(e.time);
+  }
+  for (bool batch : {false, true}) {
+    PdqIndex index(HammingIndexOptions{IndexStrategy::kMultiIndex});
+    if (batch) {
+      index.insert_batch(ids, hashes, times);
+    } else {
+      insert_all(index, entries);
+    }
+    ASSERT_EQ(index.size(), entries.size());
+    std::mt19937_64 rng(33);
+    for (int trial = 0; trial < 6; ++trial) {
+      const Hash256 q = flip_bits(entries[rng() % entries.size()].hash, trial * 3, rng);
+      for (int radius : {0, 12, 31}) {
+        ASSERT_EQ(index.query(q, radius), brute(entries, q, radius)) << "radius " << radius << " batch " << batch;
+      }
+    }
+  }
+}
+
 TEST(PdqIndex, BatchQueriesEqualSingleQueries) {
   const auto entries = make_entries(9000, true, 14);
   PdqIndex index;
@@ -355,6 +391,32 @@ TEST(Hash64Index, MatchesBruteForce) {
       }
     }
     EXPECT_THROW(index.query(Hash64(), 65), Error);
+  }
+}
+
+TEST(Hash64Index, LargeSegmentsMatchBruteForce) {
+  std::mt19937_64 rng(22);
+  Hash64Index index(HammingIndexOptions{IndexStrategy::kMultiIndex});
+  std::vector<Hash64> hashes;
+  const std::uint64_t centre = rng();
+  for (int i = 0; i < 140000; ++i) {
+    std::uint64_t bits = i % 4 ? rng() : centre ^ (1ull << (rng() % 64)) ^ (1ull << (rng() % 64));
+    hashes.emplace_back(bits);
+    index.insert("h" + std::to_string(i), hashes.back(), i);
+  }
+  for (int trial = 0; trial < 6; ++trial) {
+    const Hash64 q = trial % 2 ? hashes[rng() % hashes.size()] : Hash64(centre ^ (1ull << trial));
+    for (int radius : {0, 4, 10}) {
+      std::vector<IndexMatch> want;
+      for (std::size_t i = 0; i < hashes.size(); ++i) {
+        const int d = hashes[i].distance(q);
+        if (d <= radius) want.push_back({"h" + std::to_string(i), d, static_cast<UnixSeconds>(i)});
+      }
+      std::sort(want.begin(), want.end(), [](const IndexMatch& a, const IndexMatch& b) {
+        return a.distance != b.distance ? a.distance < b.distance : a.id < b.id;
+      });
+      ASSERT_EQ(index.query(q, radius), want) << "radius " << radius;
+    }
   }
 }
 

@@ -13,7 +13,20 @@ namespace {
 
 constexpr std::size_t kHuge = std::size_t{2} << 20;
 
+#if defined(__SANITIZE_ADDRESS__)
+#define SARING_POD_MALLOC_ONLY 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SARING_POD_MALLOC_ONLY 1
+#endif
+#endif
+
+#ifdef SARING_POD_MALLOC_ONLY
+// AddressSanitizer checks accesses against malloc'd blocks, not against raw mappings.
+bool mapped(std::size_t) { return false; }
+#else
 bool mapped(std::size_t bytes) { return bytes >= kHuge; }
+#endif
 
 // A 2 MiB-aligned range of `bytes` (a multiple of 2 MiB) of fresh address space: map 2 MiB more
 // and trim, so transparent huge pages can back the whole block.

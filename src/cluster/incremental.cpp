@@ -441,7 +441,13 @@ class IncrementalState {
   // can hold neighbours of c's points.
   template <typename F>
   void for_near(std::uint32_t c, F&& f) const {
-    for (std::uint32_t b : blocks[cells[c].block].near) {
+    const auto& near = blocks[cells[c].block].near;
+    // The cells are scattered in memory: their loads are started together, not one miss at a time.
+    for (std::uint32_t b : near) {
+      const Block& bl = blocks[b];
+      for (std::uint8_t i = 0; i < bl.n; ++i) __builtin_prefetch(&cells[bl.list[i]]);
+    }
+    for (std::uint32_t b : near) {
       const Block& bl = blocks[b];
       for (std::uint8_t i = 0; i < bl.n; ++i) f(bl.list[i]);
     }
@@ -601,6 +607,7 @@ class IncrementalState {
   // ---- operations ----------------------------------------------------------------------------
   std::vector<std::uint32_t> nbs_, promoted_, removed_, reanchor_, seed_cells_, seed_witness_, pending_, confirmed_;
   std::vector<std::int32_t> ks_, affected_, of_;
+  std::vector<std::uint8_t> seed_ok_;  // seeds_connected: seed i is known connected to seeds[0]
 
   // The new core point x links its cell to the clusters of the cells it touches.
   void join(std::uint32_t x, std::vector<ClusterEvent>& events) {
@@ -910,6 +917,8 @@ class IncrementalState {
     std::vector<std::uint32_t>& confirmed = confirmed_;
     std::vector<std::uint32_t>& pending = pending_;
     confirmed.assign(1, seeds[0]);
+    seed_ok_.assign(seeds.size(), 0);
+    seed_ok_[0] = 1;
     pending.clear();
     for (std::uint32_t i = 1; i < seeds.size(); ++i) pending.push_back(i);
     // Round 1: the witness against every confirmed cell within reach (a box test each).
@@ -928,9 +937,10 @@ class IncrementalState {
             if (cells_apart(d, e)) continue;
             ok = round == 1 ? touches_core(x, e) : linked(seeds[i], confirmed[t]);
           }
-          if (ok)
+          if (ok) {
             confirmed.push_back(seeds[i]);
-          else
+            seed_ok_[i] = 1;
+          } else
             pending[w++] = i;
         }
         if (w == pending.size()) break;
@@ -950,9 +960,16 @@ class IncrementalState {
       return chord2(centre.x, centre.y, centre.z, (static_cast<double>(kk.x) + 0.5) * h,
                     (static_cast<double>(kk.y) + 0.5) * h, (static_cast<double>(kk.z) + 0.5) * h);
     };
+    // The seeds that the cheap test connected to the first one start as one group with it.
     std::vector<Group> g(seeds.size());
-    for (std::uint32_t i = 0; i < seeds.size(); ++i) g[i].parent = i;
     std::size_t roots = seeds.size();
+    for (std::uint32_t i = 0; i < seeds.size(); ++i) {
+      g[i].parent = i;
+      if (i > 0 && seed_ok_[i]) {
+        g[i].parent = 0;
+        --roots;
+      }
+    }
     next_epoch();
     for (std::uint32_t i = 0; i < seeds.size(); ++i) {
       const std::uint32_t r = group_root(g, i);
@@ -996,9 +1013,12 @@ class IncrementalState {
       ++g[r0].expanded;
       g[r0].acc += cells[u].ncore;
       for_near(u, [&](std::uint32_t v) {
-        if (v == u || cells[v].ncore == 0 || cells[v].cluster != k) return;
+        if (v == u) return;
+        // Cells this group already reached are the common case behind the frontier; the marks are
+        // a dense array, so they are tested before the cell itself is read.
         const std::uint32_t me = group_root(g, r0);
         if (mark_epoch[v] == epoch && group_root(g, mark_group[v]) == me) return;
+        if (cells[v].ncore == 0 || cells[v].cluster != k) return;
         if (!linked(u, v)) return;
         if (mark_epoch[v] != epoch) {
           mark_epoch[v] = epoch;

@@ -442,15 +442,28 @@ class IncrementalState {
   template <typename F>
   void for_near(std::uint32_t c, F&& f) const {
     const auto& near = blocks[cells[c].block].near;
-    // The cells are scattered in memory: their loads are started together, not one miss at a time.
+    // The cells are scattered in memory: their loads, and then those of their first entries, are
+    // started together instead of one miss at a time.
+    std::uint32_t buf[256];
+    std::size_t n = 0;
     for (std::uint32_t b : near) {
       const Block& bl = blocks[b];
-      for (std::uint8_t i = 0; i < bl.n; ++i) __builtin_prefetch(&cells[bl.list[i]]);
+      for (std::uint8_t i = 0; i < bl.n; ++i) {
+        const std::uint32_t ci = bl.list[i];
+        __builtin_prefetch(&cells[ci]);
+        if (n < std::size(buf)) buf[n] = ci;
+        ++n;
+      }
     }
-    for (std::uint32_t b : near) {
-      const Block& bl = blocks[b];
-      for (std::uint8_t i = 0; i < bl.n; ++i) f(bl.list[i]);
+    if (n > std::size(buf)) {  // more cells than the buffer (time buckets): visit them in place
+      for (std::uint32_t b : near) {
+        const Block& bl = blocks[b];
+        for (std::uint8_t i = 0; i < bl.n; ++i) f(bl.list[i]);
+      }
+      return;
     }
+    for (std::size_t i = 0; i < n; ++i) __builtin_prefetch(cells[buf[i]].entries.data());
+    for (std::size_t i = 0; i < n; ++i) f(buf[i]);
   }
   void grid_add(std::uint32_t s) {
     Slot& a = slots[s];

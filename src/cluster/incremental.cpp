@@ -163,7 +163,6 @@ class IncrementalState {
     std::int64_t time = 0;
     std::int32_t cat = 0;
     std::uint64_t seq = 0;
-    std::uint32_t count = 0;  // neighbourhood size, itself included; kept only while its cell is sparse
     std::uint32_t anchor = kNone;  // non-core points: nearest core neighbour
     double anchor_d = 0;
     std::uint32_t cell = 0;
@@ -177,17 +176,23 @@ class IncrementalState {
     std::int64_t time;
     std::int32_t cat;
     std::uint32_t slot;
+    // Neighbourhood size, itself included; kept only while the cell is sparse. It lives here, not in
+    // the slot, because the count loops already have the entry in cache.
+    std::uint32_t count;
     bool core;
   };
+  static_assert(sizeof(Entry) == 48, "the count fits in the padding of an entry");
   // A cell with at least min_pts points is *dense*: its points are mutual neighbours, so all are
   // core and no counts are kept for them. The core points of any cell are connected to each other,
   // so clusters are connected components of the graph of cells with core points, two cells being
   // linked when some core pair across them are neighbours.
-  struct Cell {
-    CellKey key;
+  // Field order and alignment: what the neighbour loops read (entries, ncore, cluster, key.x/y/z)
+  // is in the first 64 bytes, so a visit costs one cache line.
+  struct alignas(64) Cell {
     std::vector<Entry> entries;
     std::uint32_t ncore = 0;
     std::int32_t cluster = -1;  // while ncore > 0
+    CellKey key;
     std::uint32_t cpos = 0;     // index in the cluster's cell list
     std::uint32_t block = 0;
     std::uint8_t oct = 0, lpos = 0;  // octant in the block, index in the block's list
@@ -195,13 +200,14 @@ class IncrementalState {
   // The index over cells: blocks of 2 x 2 x 2 cells (edge 2h, still covering eps) with links to
   // the blocks around them, built when a block is created. Building such links for every fine
   // cell would cost several times more lookups, and scattered reports create cells all the time.
-  struct Block {
-    CellKey key;
-    std::vector<std::uint32_t> near;  // existing blocks (itself included) that can hold neighbours
-    std::uint32_t sub[8] = {kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone};
+  // Aligned with the list of cells first: visiting a block's cells reads one cache line.
+  struct alignas(64) Block {
     std::uint32_t list[8] = {};  // the cells present, packed
     std::uint8_t n = 0;
     bool fresh = true;
+    std::uint32_t sub[8] = {kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone};
+    CellKey key;
+    std::vector<std::uint32_t> near;  // existing blocks (itself included) that can hold neighbours
   };
   struct Cluster {
     std::int64_t incident = -1;
@@ -471,7 +477,7 @@ class IncrementalState {
     a.cell = c;
     auto& entries = cells[c].entries;
     a.cell_pos = static_cast<std::uint32_t>(entries.size());
-    entries.push_back(Entry{a.p.x, a.p.y, a.p.z, a.time, a.cat, s, false});
+    entries.push_back(Entry{a.p.x, a.p.y, a.p.z, a.time, a.cat, s, 0, false});
   }
   void grid_remove(std::uint32_t s) {
     const Slot& a = slots[s];
@@ -715,17 +721,16 @@ class IncrementalState {
         own += static_cast<std::uint32_t>(c.entries.size());
         return;
       }
-      for (const Entry& e : c.entries) {
+      for (Entry& e : c.entries) {
         if (e.slot == s || !related(a, e)) continue;
         ++own;
         if (nbs.size() < min_pts) nbs.push_back(e.slot);
         if (!sparse) continue;
-        Slot& q = slots[e.slot];
-        if (++q.count >= min_pts && !q.core) promoted.push_back(e.slot);
+        if (++e.count >= min_pts && !e.core) promoted.push_back(e.slot);
       }
     });
     if (own_count) {
-      a.count = own;
+      entry(s).count = own;
       if (own >= min_pts) promoted.push_back(s);
     }
     for (std::uint32_t x : promoted) set_core(x, true);
@@ -769,8 +774,8 @@ class IncrementalState {
       if (ci == home && was_dense) {
         // The cell just became sparse: its points need counts again.
         for (Entry& e : c.entries) {
-          slots[e.slot].count = full_count(e.slot);
-          if (slots[e.slot].count < min_pts && e.core) demote(e);
+          e.count = full_count(e.slot);
+          if (e.count < min_pts && e.core) demote(e);
         }
         return;
       }
@@ -778,7 +783,7 @@ class IncrementalState {
       for (Entry& e : c.entries) {
         if (!related(a, e)) continue;
         if (!e.core && slots[e.slot].anchor == s) reanchor.push_back(e.slot);
-        if (--slots[e.slot].count < min_pts && e.core) demote(e);
+        if (--e.count < min_pts && e.core) demote(e);
       }
     });
 

@@ -22,6 +22,7 @@
 #include <queue>
 #include <tuple>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "cluster/sphere_grid.hpp"
@@ -129,6 +130,70 @@ class CellKeyMap {
   std::size_t size_ = 0;
 };
 
+// Report id -> slot: open addressing with linear probing and backward-shift deletion. An entry is
+// the low 32 bits of the id's hash (home index and a cheap filter) and the slot; the id itself is
+// compared in the clusterer's id table. 8 bytes per entry instead of a node per id.
+class IdMap {
+ public:
+  static std::uint32_t hash(std::string_view id) {
+    return static_cast<std::uint32_t>(std::hash<std::string_view>{}(id));
+  }
+  std::size_t size() const { return size_; }
+  std::uint32_t find(std::string_view id, std::uint32_t hv, const std::vector<std::string>& ids) const {
+    if (entries_.empty()) return kNone;
+    for (std::size_t i = hv & mask_;; i = (i + 1) & mask_) {
+      const Entry& e = entries_[i];
+      if (e.slot == kNone) return kNone;
+      if (e.hash == hv && ids[e.slot] == id) return e.slot;
+    }
+  }
+  // The id must not be present.
+  void insert(std::uint32_t hv, std::uint32_t slot) {
+    if ((size_ + 1) * 2 > entries_.size()) rehash(entries_.empty() ? 64 : entries_.size() * 2);
+    std::size_t i = hv & mask_;
+    while (entries_[i].slot != kNone) i = (i + 1) & mask_;
+    entries_[i] = Entry{hv, slot};
+    ++size_;
+  }
+  void erase(std::uint32_t hv, std::uint32_t slot) {
+    std::size_t i = hv & mask_;
+    while (entries_[i].slot != slot) i = (i + 1) & mask_;
+    // Backward shift: later entries of the probe run move up unless that would put them before
+    // their home index.
+    for (std::size_t j = (i + 1) & mask_; entries_[j].slot != kNone; j = (j + 1) & mask_) {
+      const std::size_t home = entries_[j].hash & mask_;
+      const bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
+      if (movable) {
+        entries_[i] = entries_[j];
+        i = j;
+      }
+    }
+    entries_[i] = Entry{};
+    --size_;
+  }
+
+ private:
+  struct Entry {
+    std::uint32_t hash = 0;
+    std::uint32_t slot = kNone;
+  };
+  void rehash(std::size_t cap) {
+    std::vector<Entry> old;
+    old.swap(entries_);
+    entries_.assign(cap, Entry{});
+    mask_ = cap - 1;
+    for (const Entry& e : old) {
+      if (e.slot == kNone) continue;
+      std::size_t i = e.hash & mask_;
+      while (entries_[i].slot != kNone) i = (i + 1) & mask_;
+      entries_[i] = e;
+    }
+  }
+  std::vector<Entry> entries_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
 std::int64_t floor_div(std::int64_t a, __int128 b) {
   const __int128 q = a / b;
   return static_cast<std::int64_t>((q * b > a) ? q - 1 : q);
@@ -227,7 +292,7 @@ class IncrementalState {
   std::vector<std::string> ids;
   std::vector<double> lat_deg, lon_deg;  // as given, for points()
   std::vector<std::uint32_t> free_slots;
-  std::unordered_map<std::string, std::uint32_t> by_id;
+  IdMap by_id;
   std::unordered_map<std::string, std::int32_t> cat_codes;
   std::vector<std::string> cat_names;
 
@@ -661,8 +726,8 @@ class IncrementalState {
                                                    " (need finite values in [-90, 90] x [-180, 180])");
     if (slots.size() >= 0xfffffff0u && free_slots.empty())
       throw Error(ErrorCode::kLimitExceeded, "incremental cluster: more than 4e9 points");
-    auto [id_it, fresh_id] = by_id.try_emplace(pt.id, 0u);
-    if (!fresh_id)
+    const std::uint32_t id_hash = IdMap::hash(pt.id);
+    if (by_id.find(pt.id, id_hash, ids) != kNone)
       throw Error(ErrorCode::kInvalidArgument, "incremental cluster: id '" + pt.id + "' is already held");
     std::uint32_t s;
     if (!free_slots.empty()) {
@@ -675,14 +740,16 @@ class IncrementalState {
       lat_deg.push_back(0);
       lon_deg.push_back(0);
     }
-    id_it->second = s;
     Slot& a = slots[s];
     a = Slot{};
     a.p = make_sphere_point(pt.lat, pt.lon);
     a.time = pt.time;
     {
-      auto [it, fresh] = cat_codes.emplace(pt.category, static_cast<std::int32_t>(cat_names.size()));
-      if (fresh) cat_names.push_back(pt.category);
+      auto it = cat_codes.find(pt.category);
+      if (it == cat_codes.end()) {
+        it = cat_codes.emplace(pt.category, static_cast<std::int32_t>(cat_names.size())).first;
+        cat_names.push_back(pt.category);
+      }
       a.cat = it->second;
     }
     lat_deg[s] = pt.lat;
@@ -690,6 +757,7 @@ class IncrementalState {
     a.seq = next_seq++;
     a.alive = true;
     ids[s] = pt.id;
+    by_id.insert(id_hash, s);
     order.emplace_back(a.seq, s);
     by_time.emplace(a.time, a.seq, s);
 
@@ -859,7 +927,7 @@ class IncrementalState {
     reanchor.erase(std::unique(reanchor.begin(), reanchor.end()), reanchor.end());
     for (std::uint32_t b : reanchor)
       if (b != s) recompute_anchor(b);
-    by_id.erase(ids[s]);
+    by_id.erase(IdMap::hash(ids[s]), s);
     ids[s].clear();
     ids[s].shrink_to_fit();
     free_slots.push_back(s);
@@ -1132,10 +1200,10 @@ class IncrementalState {
   }
 
   std::uint32_t slot_of(std::string_view id) const {
-    auto it = by_id.find(std::string(id));
-    if (it == by_id.end())
+    const std::uint32_t s = by_id.find(id, IdMap::hash(id), ids);
+    if (s == kNone)
       throw Error(ErrorCode::kNotFound, "incremental cluster: id '" + std::string(id) + "' is not held");
-    return it->second;
+    return s;
   }
   std::int64_t incident(std::uint32_t s) const {
     const Slot& a = slots[s];
@@ -1170,7 +1238,7 @@ std::vector<ClusterEvent> IncrementalClusterer::expire_before(UnixSeconds cutoff
 std::size_t IncrementalClusterer::size() const { return state_->by_id.size(); }
 std::size_t IncrementalClusterer::cluster_count() const { return state_->live_clusters; }
 bool IncrementalClusterer::contains(std::string_view id) const {
-  return state_->by_id.count(std::string(id)) != 0;
+  return state_->by_id.find(id, detail::IdMap::hash(id), state_->ids) != detail::kNone;
 }
 std::int64_t IncrementalClusterer::incident_of(std::string_view id) const {
   return state_->incident(state_->slot_of(id));

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <deque>
 #include <queue>
 #include <tuple>
@@ -251,17 +252,22 @@ class IncrementalState {
   // core and no counts are kept for them. The core points of any cell are connected to each other,
   // so clusters are connected components of the graph of cells with core points, two cells being
   // linked when some core pair across them are neighbours.
-  // Field order and alignment: what the neighbour loops read (entries, ncore, cluster, key.x/y/z)
-  // is in the first 64 bytes, so a visit costs one cache line.
+  // Field order and alignment: what the neighbour loops read (entries, ncore, cluster, marks,
+  // key.x/y/z) is in the first 64 bytes, so a visit costs one cache line.
   struct alignas(64) Cell {
     std::vector<Entry> entries;
     std::uint32_t ncore = 0;
     std::int32_t cluster = -1;  // while ncore > 0
+    // Scratch of the seed collection and the split search: reached in the current epoch, and by
+    // which group. Here rather than in arrays of their own, so the search reads one line per cell.
+    std::uint32_t mark = 0, group = 0;
     CellKey key;
     std::uint32_t cpos = 0;     // index in the cluster's cell list
     std::uint32_t block = 0;
     std::uint8_t oct = 0, lpos = 0;  // octant in the block, index in the block's list
-  };
+  };  static_assert(offsetof(Cell, key) + offsetof(CellKey, z) + sizeof(std::int64_t) <= 64,
+                "the fields the neighbour loops read share the first cache line");
+
   // The index over cells: blocks of 2 x 2 x 2 cells (edge 2h, still covering eps) with links to
   // the blocks around them, built when a block is created. Building such links for every fine
   // cell would cost several times more lookups, and scattered reports create cells all the time.
@@ -313,9 +319,7 @@ class IncrementalState {
   std::priority_queue<TimeKey, std::vector<TimeKey>, std::greater<TimeKey>> by_time;  // lazily pruned
   std::size_t stale_order = 0, stale_time = 0;
 
-  // Per-cell scratch for the split search.
-  std::vector<std::uint32_t> mark_epoch, mark_group, seed_epoch;
-  std::uint32_t epoch = 0;
+  std::uint32_t epoch = 0;  // of the marks in the cells
 
   // ---- geometry -------------------------------------------------------------------------------
   bool related(const Slot& a, const Entry& e) const {
@@ -477,9 +481,6 @@ class IncrementalState {
     } else {
       c = static_cast<std::uint32_t>(cells.size());
       cells.emplace_back();
-      mark_epoch.push_back(0);
-      mark_group.push_back(0);
-      seed_epoch.push_back(0);
     }
     Cell& cell = cells[c];
     cell.key = key;
@@ -487,6 +488,7 @@ class IncrementalState {
     cell.oct = static_cast<std::uint8_t>(oct);
     cell.ncore = 0;
     cell.cluster = -1;
+    cell.mark = 0;
     Block& bl = blocks[b];
     if (bl.n == 0 && !bl.fresh) --empty_blocks;
     bl.fresh = false;
@@ -878,8 +880,8 @@ class IncrementalState {
         if (!centre) centre = &r.p;
         const Cell& rc = cells[r.cell];
         // The removed core's own cell first: it is the natural centre for the quick test.
-        if (rc.ncore > 0 && seed_epoch[r.cell] != epoch) {
-          seed_epoch[r.cell] = epoch;
+        if (rc.ncore > 0 && cells[r.cell].mark != epoch) {
+          cells[r.cell].mark = epoch;
           seeds.push_back(r.cell);
           std::uint32_t w = kNone;  // any core of the cell stands for it
           for (const Entry& e : rc.entries)
@@ -891,10 +893,10 @@ class IncrementalState {
         }
         for_near(r.cell, [&](std::uint32_t ci) {
           const Cell& c = cells[ci];
-          if (c.ncore == 0 || c.cluster != k || seed_epoch[ci] == epoch) return;
+          if (c.ncore == 0 || c.cluster != k || cells[ci].mark == epoch) return;
           const std::uint32_t w = core_touched(r, c);
           if (w != kNone) {
-            seed_epoch[ci] = epoch;
+            cells[ci].mark = epoch;
             seeds.push_back(ci);
             witness.push_back(w);
           }
@@ -941,8 +943,7 @@ class IncrementalState {
 
   void next_epoch() {
     if (++epoch == 0) {
-      std::fill(mark_epoch.begin(), mark_epoch.end(), 0);
-      std::fill(seed_epoch.begin(), seed_epoch.end(), 0);
+      for (Cell& c : cells) c.mark = 0;
       epoch = 1;
     }
   }
@@ -1059,8 +1060,8 @@ class IncrementalState {
     next_epoch();
     for (std::uint32_t i = 0; i < seeds.size(); ++i) {
       const std::uint32_t r = group_root(g, i);
-      mark_epoch[seeds[i]] = epoch;
-      mark_group[seeds[i]] = r;
+      cells[seeds[i]].mark = epoch;
+      cells[seeds[i]].group = r;
       prio_[seeds[i]] = prio_of(seeds[i]);
       push_open(g[r], seeds[i]);
     }
@@ -1100,19 +1101,18 @@ class IncrementalState {
       g[r0].acc += cells[u].ncore;
       for_near(u, [&](std::uint32_t v) {
         if (v == u) return;
-        // Cells this group already reached are the common case behind the frontier; the marks are
-        // a dense array, so they are tested before the cell itself is read.
+        // Cells this group already reached are the common case behind the frontier.
         const std::uint32_t me = group_root(g, r0);
-        if (mark_epoch[v] == epoch && group_root(g, mark_group[v]) == me) return;
+        if (cells[v].mark == epoch && group_root(g, cells[v].group) == me) return;
         if (cells[v].ncore == 0 || cells[v].cluster != k) return;
         if (!linked(u, v)) return;
-        if (mark_epoch[v] != epoch) {
-          mark_epoch[v] = epoch;
-          mark_group[v] = me;
+        if (cells[v].mark != epoch) {
+          cells[v].mark = epoch;
+          cells[v].group = me;
           prio_[v] = prio_of(v);
           push_open(g[me], v);
         } else {
-          const std::uint32_t other = group_root(g, mark_group[v]);
+          const std::uint32_t other = group_root(g, cells[v].group);
           if (!g[other].done) --growing;
           join_groups(g, me, other);
           --roots;

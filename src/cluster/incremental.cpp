@@ -515,6 +515,7 @@ class IncrementalState {
   template <typename F>
   void for_near(std::uint32_t c, F&& f) const {
     const auto& near = blocks[cells[c].block].near;
+    for (std::uint32_t b : near) __builtin_prefetch(&blocks[b]);
     // The cells are scattered in memory: their loads, and then those of their first entries, are
     // started together instead of one miss at a time.
     std::uint32_t buf[256];
@@ -952,22 +953,24 @@ class IncrementalState {
   // nearest to the removed point first.
   struct Group {
     std::vector<std::uint32_t> nodes;  // every cell reached
-    std::vector<std::uint32_t> open;   // not yet expanded (heap on prio_)
+    std::vector<std::pair<double, std::uint32_t>> open;  // not yet expanded: a heap of (priority, cell)
     std::size_t expanded = 0;
     std::size_t acc = 0;  // core points in the cells expanded so far
     std::uint32_t parent = 0;
     bool done = false;
   };
-  std::vector<double> prio_;
-  bool prio_after(std::uint32_t a, std::uint32_t b) const { return prio_[a] > prio_[b]; }
-  void push_open(Group& gr, std::uint32_t c) {
+  // The priority travels with the cell in the heap, so comparisons read no other memory.
+  static bool prio_after(const std::pair<double, std::uint32_t>& a, const std::pair<double, std::uint32_t>& b) {
+    return a.first > b.first;
+  }
+  void push_open(Group& gr, std::uint32_t c, double prio) {
     gr.nodes.push_back(c);
-    gr.open.push_back(c);
-    std::push_heap(gr.open.begin(), gr.open.end(), [&](std::uint32_t a, std::uint32_t b) { return prio_after(a, b); });
+    gr.open.emplace_back(prio, c);
+    std::push_heap(gr.open.begin(), gr.open.end(), prio_after);
   }
   std::uint32_t pop_open(Group& gr) {
-    std::pop_heap(gr.open.begin(), gr.open.end(), [&](std::uint32_t a, std::uint32_t b) { return prio_after(a, b); });
-    const std::uint32_t c = gr.open.back();
+    std::pop_heap(gr.open.begin(), gr.open.end(), prio_after);
+    const std::uint32_t c = gr.open.back().second;
     gr.open.pop_back();
     return c;
   }
@@ -980,7 +983,7 @@ class IncrementalState {
     Group& b = g[from];
     a.nodes.insert(a.nodes.end(), b.nodes.begin(), b.nodes.end());
     a.open.insert(a.open.end(), b.open.begin(), b.open.end());
-    std::make_heap(a.open.begin(), a.open.end(), [&](std::uint32_t x, std::uint32_t y) { return prio_after(x, y); });
+    std::make_heap(a.open.begin(), a.open.end(), prio_after);
     a.expanded += b.expanded;
     a.acc += b.acc;
     a.done = a.open.empty();
@@ -1039,7 +1042,6 @@ class IncrementalState {
 
   void split_check(std::int32_t k, const std::vector<std::uint32_t>& seeds, const SpherePoint& centre,
                    std::vector<ClusterEvent>& events) {
-    if (prio_.size() < cells.size()) prio_.resize(cells.size());
     // Searches go to the cells nearest the removed point first: a way around the gap it left is
     // found before the searches spread out.
     auto prio_of = [&](std::uint32_t c) {
@@ -1062,8 +1064,7 @@ class IncrementalState {
       const std::uint32_t r = group_root(g, i);
       cells[seeds[i]].mark = epoch;
       cells[seeds[i]].group = r;
-      prio_[seeds[i]] = prio_of(seeds[i]);
-      push_open(g[r], seeds[i]);
+      push_open(g[r], seeds[i], prio_of(seeds[i]));
     }
     std::vector<std::uint32_t> live;
     for (std::uint32_t i = 0; i < g.size(); ++i)
@@ -1109,8 +1110,7 @@ class IncrementalState {
         if (cells[v].mark != epoch) {
           cells[v].mark = epoch;
           cells[v].group = me;
-          prio_[v] = prio_of(v);
-          push_open(g[me], v);
+          push_open(g[me], v, prio_of(v));
         } else {
           const std::uint32_t other = group_root(g, cells[v].group);
           if (!g[other].done) --growing;

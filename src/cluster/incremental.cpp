@@ -265,7 +265,8 @@ class IncrementalState {
     std::uint32_t cpos = 0;     // index in the cluster's cell list
     std::uint32_t block = 0;
     std::uint8_t oct = 0, lpos = 0;  // octant in the block, index in the block's list
-  };  static_assert(offsetof(Cell, key) + offsetof(CellKey, z) + sizeof(std::int64_t) <= 64,
+  };
+  static_assert(offsetof(Cell, key) + offsetof(CellKey, z) + sizeof(std::int64_t) <= 64,
                 "the fields the neighbour loops read share the first cache line");
 
   // The index over cells: blocks of 2 x 2 x 2 cells (edge 2h, still covering eps) with links to

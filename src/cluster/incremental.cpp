@@ -18,10 +18,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <deque>
 #include <queue>
 #include <tuple>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "cluster/sphere_grid.hpp"
@@ -129,6 +131,70 @@ class CellKeyMap {
   std::size_t size_ = 0;
 };
 
+// Report id -> slot: open addressing with linear probing and backward-shift deletion. An entry is
+// the low 32 bits of the id's hash (home index and a cheap filter) and the slot; the id itself is
+// compared in the clusterer's id table. 8 bytes per entry instead of a node per id.
+class IdMap {
+ public:
+  static std::uint32_t hash(std::string_view id) {
+    return static_cast<std::uint32_t>(std::hash<std::string_view>{}(id));
+  }
+  std::size_t size() const { return size_; }
+  std::uint32_t find(std::string_view id, std::uint32_t hv, const std::vector<std::string>& ids) const {
+    if (entries_.empty()) return kNone;
+    for (std::size_t i = hv & mask_;; i = (i + 1) & mask_) {
+      const Entry& e = entries_[i];
+      if (e.slot == kNone) return kNone;
+      if (e.hash == hv && ids[e.slot] == id) return e.slot;
+    }
+  }
+  // The id must not be present.
+  void insert(std::uint32_t hv, std::uint32_t slot) {
+    if ((size_ + 1) * 2 > entries_.size()) rehash(entries_.empty() ? 64 : entries_.size() * 2);
+    std::size_t i = hv & mask_;
+    while (entries_[i].slot != kNone) i = (i + 1) & mask_;
+    entries_[i] = Entry{hv, slot};
+    ++size_;
+  }
+  void erase(std::uint32_t hv, std::uint32_t slot) {
+    std::size_t i = hv & mask_;
+    while (entries_[i].slot != slot) i = (i + 1) & mask_;
+    // Backward shift: later entries of the probe run move up unless that would put them before
+    // their home index.
+    for (std::size_t j = (i + 1) & mask_; entries_[j].slot != kNone; j = (j + 1) & mask_) {
+      const std::size_t home = entries_[j].hash & mask_;
+      const bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
+      if (movable) {
+        entries_[i] = entries_[j];
+        i = j;
+      }
+    }
+    entries_[i] = Entry{};
+    --size_;
+  }
+
+ private:
+  struct Entry {
+    std::uint32_t hash = 0;
+    std::uint32_t slot = kNone;
+  };
+  void rehash(std::size_t cap) {
+    std::vector<Entry> old;
+    old.swap(entries_);
+    entries_.assign(cap, Entry{});
+    mask_ = cap - 1;
+    for (const Entry& e : old) {
+      if (e.slot == kNone) continue;
+      std::size_t i = e.hash & mask_;
+      while (entries_[i].slot != kNone) i = (i + 1) & mask_;
+      entries_[i] = e;
+    }
+  }
+  std::vector<Entry> entries_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
 std::int64_t floor_div(std::int64_t a, __int128 b) {
   const __int128 q = a / b;
   return static_cast<std::int64_t>((q * b > a) ? q - 1 : q);
@@ -163,7 +229,6 @@ class IncrementalState {
     std::int64_t time = 0;
     std::int32_t cat = 0;
     std::uint64_t seq = 0;
-    std::uint32_t count = 0;  // neighbourhood size, itself included; kept only while its cell is sparse
     std::uint32_t anchor = kNone;  // non-core points: nearest core neighbour
     double anchor_d = 0;
     std::uint32_t cell = 0;
@@ -177,31 +242,44 @@ class IncrementalState {
     std::int64_t time;
     std::int32_t cat;
     std::uint32_t slot;
+    // Neighbourhood size, itself included; kept only while the cell is sparse. It lives here, not in
+    // the slot, because the count loops already have the entry in cache.
+    std::uint32_t count;
     bool core;
   };
+  static_assert(sizeof(Entry) == 48, "the count fits in the padding of an entry");
   // A cell with at least min_pts points is *dense*: its points are mutual neighbours, so all are
   // core and no counts are kept for them. The core points of any cell are connected to each other,
   // so clusters are connected components of the graph of cells with core points, two cells being
   // linked when some core pair across them are neighbours.
-  struct Cell {
-    CellKey key;
+  // Field order and alignment: what the neighbour loops read (entries, ncore, cluster, marks,
+  // key.x/y/z) is in the first 64 bytes, so a visit costs one cache line.
+  struct alignas(64) Cell {
     std::vector<Entry> entries;
     std::uint32_t ncore = 0;
     std::int32_t cluster = -1;  // while ncore > 0
+    // Scratch of the seed collection and the split search: reached in the current epoch, and by
+    // which group. Here rather than in arrays of their own, so the search reads one line per cell.
+    std::uint32_t mark = 0, group = 0;
+    CellKey key;
     std::uint32_t cpos = 0;     // index in the cluster's cell list
     std::uint32_t block = 0;
     std::uint8_t oct = 0, lpos = 0;  // octant in the block, index in the block's list
   };
+  static_assert(offsetof(Cell, key) + offsetof(CellKey, z) + sizeof(std::int64_t) <= 64,
+                "the fields the neighbour loops read share the first cache line");
+
   // The index over cells: blocks of 2 x 2 x 2 cells (edge 2h, still covering eps) with links to
   // the blocks around them, built when a block is created. Building such links for every fine
   // cell would cost several times more lookups, and scattered reports create cells all the time.
-  struct Block {
-    CellKey key;
-    std::vector<std::uint32_t> near;  // existing blocks (itself included) that can hold neighbours
-    std::uint32_t sub[8] = {kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone};
+  // Aligned with the list of cells first: visiting a block's cells reads one cache line.
+  struct alignas(64) Block {
     std::uint32_t list[8] = {};  // the cells present, packed
     std::uint8_t n = 0;
     bool fresh = true;
+    std::uint32_t sub[8] = {kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone};
+    CellKey key;
+    std::vector<std::uint32_t> near;  // existing blocks (itself included) that can hold neighbours
   };
   struct Cluster {
     std::int64_t incident = -1;
@@ -221,7 +299,7 @@ class IncrementalState {
   std::vector<std::string> ids;
   std::vector<double> lat_deg, lon_deg;  // as given, for points()
   std::vector<std::uint32_t> free_slots;
-  std::unordered_map<std::string, std::uint32_t> by_id;
+  IdMap by_id;
   std::unordered_map<std::string, std::int32_t> cat_codes;
   std::vector<std::string> cat_names;
 
@@ -242,9 +320,7 @@ class IncrementalState {
   std::priority_queue<TimeKey, std::vector<TimeKey>, std::greater<TimeKey>> by_time;  // lazily pruned
   std::size_t stale_order = 0, stale_time = 0;
 
-  // Per-cell scratch for the split search.
-  std::vector<std::uint32_t> mark_epoch, mark_group, seed_epoch;
-  std::uint32_t epoch = 0;
+  std::uint32_t epoch = 0;  // of the marks in the cells
 
   // ---- geometry -------------------------------------------------------------------------------
   bool related(const Slot& a, const Entry& e) const {
@@ -406,9 +482,6 @@ class IncrementalState {
     } else {
       c = static_cast<std::uint32_t>(cells.size());
       cells.emplace_back();
-      mark_epoch.push_back(0);
-      mark_group.push_back(0);
-      seed_epoch.push_back(0);
     }
     Cell& cell = cells[c];
     cell.key = key;
@@ -416,6 +489,7 @@ class IncrementalState {
     cell.oct = static_cast<std::uint8_t>(oct);
     cell.ncore = 0;
     cell.cluster = -1;
+    cell.mark = 0;
     Block& bl = blocks[b];
     if (bl.n == 0 && !bl.fresh) --empty_blocks;
     bl.fresh = false;
@@ -441,10 +515,30 @@ class IncrementalState {
   // can hold neighbours of c's points.
   template <typename F>
   void for_near(std::uint32_t c, F&& f) const {
-    for (std::uint32_t b : blocks[cells[c].block].near) {
+    const auto& near = blocks[cells[c].block].near;
+    for (std::uint32_t b : near) __builtin_prefetch(&blocks[b]);
+    // The cells are scattered in memory: their loads, and then those of their first entries, are
+    // started together instead of one miss at a time.
+    std::uint32_t buf[256];
+    std::size_t n = 0;
+    for (std::uint32_t b : near) {
       const Block& bl = blocks[b];
-      for (std::uint8_t i = 0; i < bl.n; ++i) f(bl.list[i]);
+      for (std::uint8_t i = 0; i < bl.n; ++i) {
+        const std::uint32_t ci = bl.list[i];
+        __builtin_prefetch(&cells[ci]);
+        if (n < std::size(buf)) buf[n] = ci;
+        ++n;
+      }
     }
+    if (n > std::size(buf)) {  // more cells than the buffer (time buckets): visit them in place
+      for (std::uint32_t b : near) {
+        const Block& bl = blocks[b];
+        for (std::uint8_t i = 0; i < bl.n; ++i) f(bl.list[i]);
+      }
+      return;
+    }
+    for (std::size_t i = 0; i < n; ++i) __builtin_prefetch(cells[buf[i]].entries.data());
+    for (std::size_t i = 0; i < n; ++i) f(buf[i]);
   }
   void grid_add(std::uint32_t s) {
     Slot& a = slots[s];
@@ -452,7 +546,7 @@ class IncrementalState {
     a.cell = c;
     auto& entries = cells[c].entries;
     a.cell_pos = static_cast<std::uint32_t>(entries.size());
-    entries.push_back(Entry{a.p.x, a.p.y, a.p.z, a.time, a.cat, s, false});
+    entries.push_back(Entry{a.p.x, a.p.y, a.p.z, a.time, a.cat, s, 0, false});
   }
   void grid_remove(std::uint32_t s) {
     const Slot& a = slots[s];
@@ -601,6 +695,7 @@ class IncrementalState {
   // ---- operations ----------------------------------------------------------------------------
   std::vector<std::uint32_t> nbs_, promoted_, removed_, reanchor_, seed_cells_, seed_witness_, pending_, confirmed_;
   std::vector<std::int32_t> ks_, affected_, of_;
+  std::vector<std::uint8_t> seed_ok_;  // seeds_connected: seed i is known connected to seeds[0]
 
   // The new core point x links its cell to the clusters of the cells it touches.
   void join(std::uint32_t x, std::vector<ClusterEvent>& events) {
@@ -635,8 +730,8 @@ class IncrementalState {
                                                    " (need finite values in [-90, 90] x [-180, 180])");
     if (slots.size() >= 0xfffffff0u && free_slots.empty())
       throw Error(ErrorCode::kLimitExceeded, "incremental cluster: more than 4e9 points");
-    auto [id_it, fresh_id] = by_id.try_emplace(pt.id, 0u);
-    if (!fresh_id)
+    const std::uint32_t id_hash = IdMap::hash(pt.id);
+    if (by_id.find(pt.id, id_hash, ids) != kNone)
       throw Error(ErrorCode::kInvalidArgument, "incremental cluster: id '" + pt.id + "' is already held");
     std::uint32_t s;
     if (!free_slots.empty()) {
@@ -649,14 +744,16 @@ class IncrementalState {
       lat_deg.push_back(0);
       lon_deg.push_back(0);
     }
-    id_it->second = s;
     Slot& a = slots[s];
     a = Slot{};
     a.p = make_sphere_point(pt.lat, pt.lon);
     a.time = pt.time;
     {
-      auto [it, fresh] = cat_codes.emplace(pt.category, static_cast<std::int32_t>(cat_names.size()));
-      if (fresh) cat_names.push_back(pt.category);
+      auto it = cat_codes.find(pt.category);
+      if (it == cat_codes.end()) {
+        it = cat_codes.emplace(pt.category, static_cast<std::int32_t>(cat_names.size())).first;
+        cat_names.push_back(pt.category);
+      }
       a.cat = it->second;
     }
     lat_deg[s] = pt.lat;
@@ -664,6 +761,7 @@ class IncrementalState {
     a.seq = next_seq++;
     a.alive = true;
     ids[s] = pt.id;
+    by_id.insert(id_hash, s);
     order.emplace_back(a.seq, s);
     by_time.emplace(a.time, a.seq, s);
 
@@ -695,17 +793,16 @@ class IncrementalState {
         own += static_cast<std::uint32_t>(c.entries.size());
         return;
       }
-      for (const Entry& e : c.entries) {
+      for (Entry& e : c.entries) {
         if (e.slot == s || !related(a, e)) continue;
         ++own;
         if (nbs.size() < min_pts) nbs.push_back(e.slot);
         if (!sparse) continue;
-        Slot& q = slots[e.slot];
-        if (++q.count >= min_pts && !q.core) promoted.push_back(e.slot);
+        if (++e.count >= min_pts && !e.core) promoted.push_back(e.slot);
       }
     });
     if (own_count) {
-      a.count = own;
+      entry(s).count = own;
       if (own >= min_pts) promoted.push_back(s);
     }
     for (std::uint32_t x : promoted) set_core(x, true);
@@ -749,8 +846,8 @@ class IncrementalState {
       if (ci == home && was_dense) {
         // The cell just became sparse: its points need counts again.
         for (Entry& e : c.entries) {
-          slots[e.slot].count = full_count(e.slot);
-          if (slots[e.slot].count < min_pts && e.core) demote(e);
+          e.count = full_count(e.slot);
+          if (e.count < min_pts && e.core) demote(e);
         }
         return;
       }
@@ -758,7 +855,7 @@ class IncrementalState {
       for (Entry& e : c.entries) {
         if (!related(a, e)) continue;
         if (!e.core && slots[e.slot].anchor == s) reanchor.push_back(e.slot);
-        if (--slots[e.slot].count < min_pts && e.core) demote(e);
+        if (--e.count < min_pts && e.core) demote(e);
       }
     });
 
@@ -785,8 +882,8 @@ class IncrementalState {
         if (!centre) centre = &r.p;
         const Cell& rc = cells[r.cell];
         // The removed core's own cell first: it is the natural centre for the quick test.
-        if (rc.ncore > 0 && seed_epoch[r.cell] != epoch) {
-          seed_epoch[r.cell] = epoch;
+        if (rc.ncore > 0 && cells[r.cell].mark != epoch) {
+          cells[r.cell].mark = epoch;
           seeds.push_back(r.cell);
           std::uint32_t w = kNone;  // any core of the cell stands for it
           for (const Entry& e : rc.entries)
@@ -798,10 +895,10 @@ class IncrementalState {
         }
         for_near(r.cell, [&](std::uint32_t ci) {
           const Cell& c = cells[ci];
-          if (c.ncore == 0 || c.cluster != k || seed_epoch[ci] == epoch) return;
+          if (c.ncore == 0 || c.cluster != k || cells[ci].mark == epoch) return;
           const std::uint32_t w = core_touched(r, c);
           if (w != kNone) {
-            seed_epoch[ci] = epoch;
+            cells[ci].mark = epoch;
             seeds.push_back(ci);
             witness.push_back(w);
           }
@@ -834,7 +931,7 @@ class IncrementalState {
     reanchor.erase(std::unique(reanchor.begin(), reanchor.end()), reanchor.end());
     for (std::uint32_t b : reanchor)
       if (b != s) recompute_anchor(b);
-    by_id.erase(ids[s]);
+    by_id.erase(IdMap::hash(ids[s]), s);
     ids[s].clear();
     ids[s].shrink_to_fit();
     free_slots.push_back(s);
@@ -848,8 +945,7 @@ class IncrementalState {
 
   void next_epoch() {
     if (++epoch == 0) {
-      std::fill(mark_epoch.begin(), mark_epoch.end(), 0);
-      std::fill(seed_epoch.begin(), seed_epoch.end(), 0);
+      for (Cell& c : cells) c.mark = 0;
       epoch = 1;
     }
   }
@@ -858,22 +954,24 @@ class IncrementalState {
   // nearest to the removed point first.
   struct Group {
     std::vector<std::uint32_t> nodes;  // every cell reached
-    std::vector<std::uint32_t> open;   // not yet expanded (heap on prio_)
+    std::vector<std::pair<double, std::uint32_t>> open;  // not yet expanded: a heap of (priority, cell)
     std::size_t expanded = 0;
     std::size_t acc = 0;  // core points in the cells expanded so far
     std::uint32_t parent = 0;
     bool done = false;
   };
-  std::vector<double> prio_;
-  bool prio_after(std::uint32_t a, std::uint32_t b) const { return prio_[a] > prio_[b]; }
-  void push_open(Group& gr, std::uint32_t c) {
+  // The priority travels with the cell in the heap, so comparisons read no other memory.
+  static bool prio_after(const std::pair<double, std::uint32_t>& a, const std::pair<double, std::uint32_t>& b) {
+    return a.first > b.first;
+  }
+  void push_open(Group& gr, std::uint32_t c, double prio) {
     gr.nodes.push_back(c);
-    gr.open.push_back(c);
-    std::push_heap(gr.open.begin(), gr.open.end(), [&](std::uint32_t a, std::uint32_t b) { return prio_after(a, b); });
+    gr.open.emplace_back(prio, c);
+    std::push_heap(gr.open.begin(), gr.open.end(), prio_after);
   }
   std::uint32_t pop_open(Group& gr) {
-    std::pop_heap(gr.open.begin(), gr.open.end(), [&](std::uint32_t a, std::uint32_t b) { return prio_after(a, b); });
-    const std::uint32_t c = gr.open.back();
+    std::pop_heap(gr.open.begin(), gr.open.end(), prio_after);
+    const std::uint32_t c = gr.open.back().second;
     gr.open.pop_back();
     return c;
   }
@@ -886,7 +984,7 @@ class IncrementalState {
     Group& b = g[from];
     a.nodes.insert(a.nodes.end(), b.nodes.begin(), b.nodes.end());
     a.open.insert(a.open.end(), b.open.begin(), b.open.end());
-    std::make_heap(a.open.begin(), a.open.end(), [&](std::uint32_t x, std::uint32_t y) { return prio_after(x, y); });
+    std::make_heap(a.open.begin(), a.open.end(), prio_after);
     a.expanded += b.expanded;
     a.acc += b.acc;
     a.done = a.open.empty();
@@ -910,6 +1008,8 @@ class IncrementalState {
     std::vector<std::uint32_t>& confirmed = confirmed_;
     std::vector<std::uint32_t>& pending = pending_;
     confirmed.assign(1, seeds[0]);
+    seed_ok_.assign(seeds.size(), 0);
+    seed_ok_[0] = 1;
     pending.clear();
     for (std::uint32_t i = 1; i < seeds.size(); ++i) pending.push_back(i);
     // Round 1: the witness against every confirmed cell within reach (a box test each).
@@ -928,9 +1028,10 @@ class IncrementalState {
             if (cells_apart(d, e)) continue;
             ok = round == 1 ? touches_core(x, e) : linked(seeds[i], confirmed[t]);
           }
-          if (ok)
+          if (ok) {
             confirmed.push_back(seeds[i]);
-          else
+            seed_ok_[i] = 1;
+          } else
             pending[w++] = i;
         }
         if (w == pending.size()) break;
@@ -942,7 +1043,6 @@ class IncrementalState {
 
   void split_check(std::int32_t k, const std::vector<std::uint32_t>& seeds, const SpherePoint& centre,
                    std::vector<ClusterEvent>& events) {
-    if (prio_.size() < cells.size()) prio_.resize(cells.size());
     // Searches go to the cells nearest the removed point first: a way around the gap it left is
     // found before the searches spread out.
     auto prio_of = [&](std::uint32_t c) {
@@ -950,16 +1050,22 @@ class IncrementalState {
       return chord2(centre.x, centre.y, centre.z, (static_cast<double>(kk.x) + 0.5) * h,
                     (static_cast<double>(kk.y) + 0.5) * h, (static_cast<double>(kk.z) + 0.5) * h);
     };
+    // The seeds that the cheap test connected to the first one start as one group with it.
     std::vector<Group> g(seeds.size());
-    for (std::uint32_t i = 0; i < seeds.size(); ++i) g[i].parent = i;
     std::size_t roots = seeds.size();
+    for (std::uint32_t i = 0; i < seeds.size(); ++i) {
+      g[i].parent = i;
+      if (i > 0 && seed_ok_[i]) {
+        g[i].parent = 0;
+        --roots;
+      }
+    }
     next_epoch();
     for (std::uint32_t i = 0; i < seeds.size(); ++i) {
       const std::uint32_t r = group_root(g, i);
-      mark_epoch[seeds[i]] = epoch;
-      mark_group[seeds[i]] = r;
-      prio_[seeds[i]] = prio_of(seeds[i]);
-      push_open(g[r], seeds[i]);
+      cells[seeds[i]].mark = epoch;
+      cells[seeds[i]].group = r;
+      push_open(g[r], seeds[i], prio_of(seeds[i]));
     }
     std::vector<std::uint32_t> live;
     for (std::uint32_t i = 0; i < g.size(); ++i)
@@ -996,17 +1102,18 @@ class IncrementalState {
       ++g[r0].expanded;
       g[r0].acc += cells[u].ncore;
       for_near(u, [&](std::uint32_t v) {
-        if (v == u || cells[v].ncore == 0 || cells[v].cluster != k) return;
+        if (v == u) return;
+        // Cells this group already reached are the common case behind the frontier.
         const std::uint32_t me = group_root(g, r0);
-        if (mark_epoch[v] == epoch && group_root(g, mark_group[v]) == me) return;
+        if (cells[v].mark == epoch && group_root(g, cells[v].group) == me) return;
+        if (cells[v].ncore == 0 || cells[v].cluster != k) return;
         if (!linked(u, v)) return;
-        if (mark_epoch[v] != epoch) {
-          mark_epoch[v] = epoch;
-          mark_group[v] = me;
-          prio_[v] = prio_of(v);
-          push_open(g[me], v);
+        if (cells[v].mark != epoch) {
+          cells[v].mark = epoch;
+          cells[v].group = me;
+          push_open(g[me], v, prio_of(v));
         } else {
-          const std::uint32_t other = group_root(g, mark_group[v]);
+          const std::uint32_t other = group_root(g, cells[v].group);
           if (!g[other].done) --growing;
           join_groups(g, me, other);
           --roots;
@@ -1094,10 +1201,10 @@ class IncrementalState {
   }
 
   std::uint32_t slot_of(std::string_view id) const {
-    auto it = by_id.find(std::string(id));
-    if (it == by_id.end())
+    const std::uint32_t s = by_id.find(id, IdMap::hash(id), ids);
+    if (s == kNone)
       throw Error(ErrorCode::kNotFound, "incremental cluster: id '" + std::string(id) + "' is not held");
-    return it->second;
+    return s;
   }
   std::int64_t incident(std::uint32_t s) const {
     const Slot& a = slots[s];
@@ -1132,7 +1239,7 @@ std::vector<ClusterEvent> IncrementalClusterer::expire_before(UnixSeconds cutoff
 std::size_t IncrementalClusterer::size() const { return state_->by_id.size(); }
 std::size_t IncrementalClusterer::cluster_count() const { return state_->live_clusters; }
 bool IncrementalClusterer::contains(std::string_view id) const {
-  return state_->by_id.count(std::string(id)) != 0;
+  return state_->by_id.find(id, detail::IdMap::hash(id), state_->ids) != detail::kNone;
 }
 std::int64_t IncrementalClusterer::incident_of(std::string_view id) const {
   return state_->incident(state_->slot_of(id));

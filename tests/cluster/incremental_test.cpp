@@ -6,6 +6,7 @@
 #include <deque>
 #include <iostream>
 #include <map>
+#include <random>
 #include <set>
 
 #include "cluster/cluster_test_util.hpp"
@@ -292,6 +293,43 @@ TEST(Incremental, IncidentIdsAreStableAndMergesKeepTheOldest) {
   EXPECT_EQ(c.incident_of("a0"), -1);
   EXPECT_FALSE(c.is_core("a0"));
   EXPECT_TRUE(c.is_core("b3"));
+}
+
+TEST(Incremental, IdsSurviveChurn) {
+  // The id table is open addressing with deletion by backward shift: heavy churn in a small and in
+  // a growing table (wrapping probe runs, rehashes) must keep every held id findable and forget
+  // every removed one.
+  DbscanOptions o;
+  o.eps_m = 30;
+  o.min_pts = 2;
+  IncrementalClusterer c(o);
+  std::mt19937_64 rng(99);
+  std::vector<std::string> held;
+  std::set<std::string> gone;
+  std::uniform_real_distribution<double> lat(-6.21, -6.19), lon(106.79, 106.81);
+  for (int i = 0; i < 20000; ++i) {
+    const std::string id = "id-" + std::to_string(rng() % 1000000) + "-" + std::to_string(i);
+    c.insert({id, lat(rng), lon(rng), i, ""});
+    held.push_back(id);
+    gone.erase(id);
+    // Hold 50 ids for the first half, then grow to a few thousand.
+    const std::size_t cap = i < 10000 ? 50 : 4000;
+    while (held.size() > cap || (rng() % 3 == 0 && !held.empty())) {
+      const std::size_t k = rng() % held.size();
+      c.remove(held[k]);
+      gone.insert(held[k]);
+      held[k] = held.back();
+      held.pop_back();
+    }
+    if (i % 1000 == 999) {
+      ASSERT_EQ(c.size(), held.size());
+      for (const auto& h : held) ASSERT_TRUE(c.contains(h)) << h;
+      for (const auto& g : gone) ASSERT_FALSE(c.contains(g)) << g;
+      EXPECT_THROW(c.incident_of(*gone.begin()), Error);
+    }
+  }
+  for (const auto& h : held) c.remove(h);
+  EXPECT_EQ(c.size(), 0u);
 }
 
 TEST(Incremental, BadInput) {

@@ -1,6 +1,7 @@
 #include "state.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -88,7 +89,11 @@ void grid_add(State& s, const Retained& r, std::uint64_t slot) {
 }
 
 std::string photo_key(std::uint64_t slot, std::size_t k) { return std::to_string(slot) + "/" + std::to_string(k); }
-std::uint64_t slot_of_key(const std::string& key) { return std::stoull(key.substr(0, key.find('/'))); }
+std::uint64_t slot_of_key(std::string_view key) {
+  std::uint64_t slot = 0;
+  std::from_chars(key.data(), key.data() + key.size(), slot);  // digits up to the '/'
+  return slot;
+}
 
 void index_photos(State& s, const Retained& r, std::uint64_t slot) {
   for (std::size_t k = 0; k < r.photos.size(); ++k) {
@@ -286,7 +291,8 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
   const auto c1 = grid_cell(report.lat + dlat, report.lon + dlon);
   // The interned ids of the categories that may describe one incident with this report
   // (`related`); a category no retained report has is absent, and so are its candidates.
-  std::vector<std::uint32_t> allowed;
+  thread_local std::vector<std::uint32_t> allowed;
+  allowed.clear();
   const auto allow = [&](const std::string& category) {
     const auto it = s.category_ids.find(category);
     if (it != s.category_ids.end() && std::find(allowed.begin(), allowed.end(), it->second) == allowed.end()) {
@@ -429,19 +435,19 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
   double reuse = 0.0;
   for (const auto& p : features.photos) {
     if (!p.pdq || p.quality < 50) continue;
-    std::vector<std::pair<std::string, int>> matches;
+    thread_local std::vector<std::pair<std::uint64_t, int>> matches;  // slot, distance
+    matches.clear();
     if (p.dihedral) {
-      for (auto& m : s.photos.query_dihedral(*p.dihedral, o.photo_reuse.max_distance)) matches.emplace_back(std::move(m.id), m.distance);
+      for (const auto& m : s.photos.query_dihedral(*p.dihedral, o.photo_reuse.max_distance)) matches.emplace_back(slot_of_key(m.id), m.distance);
     } else {
-      for (auto& m : s.photos.query(*p.pdq, o.photo_reuse.max_distance)) matches.emplace_back(std::move(m.id), m.distance);
+      for (const auto& m : s.photos.query(*p.pdq, o.photo_reuse.max_distance)) matches.emplace_back(slot_of_key(m.id), m.distance);
     }
     // Judge against the photo's first appearance: a re-upload next to the original is a
     // duplicate, even when someone else later sent the same photo from far away.
     const Retained* origin = nullptr;
     std::uint64_t origin_slot = 0;
     int origin_distance = 0;
-    for (const auto& [key, distance] : matches) {
-      const std::uint64_t slot = slot_of_key(key);
+    for (const auto& [slot, distance] : matches) {
       const Retained& c = s.at(slot);
       if (c.id == report.id || c.time.unix > report.time.unix) continue;
       if (!origin || c.time.unix < origin->time.unix ||

@@ -248,6 +248,10 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
                  const ReportFeatures& features, OrbCache& orb, const std::vector<std::uint32_t>* given_shingles) {
   Verdict v;
   v.id = report.id;
+  // The reporter's reputation record is read at the end: its table slot is fetched now and the
+  // record itself after the candidate scan, so neither lookup waits for memory.
+  const std::uint64_t reporter_hash = HashedSlots::hash(report.reporter);
+  if (!report.reporter.empty()) s.reporters.prefetch_slot(reporter_hash);
   const DecisionThresholds t = o.thresholds_for(report.category);
   const double radius = o.radius_for(report.category);
   const std::int64_t window = o.window_for(report.category);
@@ -363,6 +367,7 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
     __builtin_prefetch(&n.report->photos);
     __builtin_prefetch(&n.report->shingles);
   }
+  if (!report.reporter.empty()) s.reporters.prefetch_record(reporter_hash);
   // Second stage: the candidates' photo and shingle arrays, once their reports have arrived.
   for (const auto& n : near) {
     __builtin_prefetch(n.report->photos.data());
@@ -391,7 +396,8 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
         }
       }
     }
-    const double sim = shingle_similarity(shingles, c.shingles);
+    // With the same photo by hash the evidence is 1.0 and the reason the photo's, whatever the text.
+    const double sim = photo >= 1.0 ? 0.0 : shingle_similarity(shingles, c.shingles);
     const double text = sim >= o.duplicate.text_min_similarity ? 0.55 + 0.45 * sim : 0.0;
     // The geometric check is the expensive step: only when it could change the outcome.
     if (photo < 1.0 && o.duplicate.geometric_check && photos_compared &&

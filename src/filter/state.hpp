@@ -220,6 +220,19 @@ class HashedSlots {
     --size_;
     return true;
   }
+  // Prefetches the first slot a lookup of `h` reads.
+  void prefetch(std::uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[home(h)]);
+  }
+  // The value of the first entry with hash `h` without confirming its key (for prefetching what
+  // the entry points at); nullopt when none. Probes in the table only.
+  std::optional<std::uint64_t> peek(std::uint64_t h) const {
+    if (slots_.empty()) return std::nullopt;
+    for (std::size_t i = home(h);; i = (i + 1) & mask()) {
+      if (slots_[i].hash == kEmpty) return std::nullopt;
+      if (slots_[i].hash == h) return slots_[i].value;
+    }
+  }
   std::size_t size() const { return size_; }
   std::size_t memory_bytes() const { return slots_.capacity() * sizeof(Slot); }
 
@@ -273,6 +286,12 @@ class ReporterTable {
   void emplace(std::string id, const ReporterRecord& record) {
     ReporterRecord* held = find(id);
     if (!held) (*this)[id] = record;
+  }
+  // Two steps of a lookup ahead of time, each once the previous one's line has had time to
+  // arrive: the table slot, then the record it points at.
+  void prefetch_slot(std::uint64_t h) const { index_.prefetch(h); }
+  void prefetch_record(std::uint64_t h) const {
+    if (const auto at = index_.peek(h)) __builtin_prefetch(&records_[*at]);
   }
   std::size_t size() const { return records_.size(); }
   std::deque<Entry>::const_iterator begin() const { return records_.begin(); }

@@ -253,9 +253,9 @@ void Filter::feedback(const Feedback& f) {
 
 std::optional<ReporterReputation> Filter::reporter(const std::string& reporter_id) const {
   std::shared_lock lock(impl_->mu);
-  const auto it = impl_->state.reporters.find(reporter_id);
-  if (it == impl_->state.reporters.end()) return std::nullopt;
-  return it->second.counts;
+  const detail::ReporterRecord* found = impl_->state.reporters.find(reporter_id);
+  if (!found) return std::nullopt;
+  return found->counts;
 }
 
 std::vector<std::string> Filter::incident_members(const std::string& report_id) const {
@@ -304,12 +304,12 @@ FilterStats Filter::stats() const {
   // Containers plus each report's own heap; hash-map nodes counted at their typical size.
   std::uint64_t bytes = 0;
   for (const auto& r : s.reports) bytes += r.memory_bytes();
-  bytes += s.by_id.size() * (sizeof(std::string) + 8 + 16) + s.by_id.bucket_count() * 8;
+  bytes += s.by_id.memory_bytes();
   bytes += s.grid.memory_bytes();
   s.grid.for_each([&](std::uint64_t, const detail::Cell& cell) { bytes += cell.memory_bytes(); });
   bytes += s.photos.memory_bytes();
   for (const auto& [k, v] : s.incidents) bytes += 64 + k.capacity() + v.capacity() * 8;
-  bytes += s.reporters.size() * (sizeof(detail::ReporterRecord) + 64);
+  bytes += s.reporters.memory_bytes();
   st.memory_bytes = bytes;
   return st;
 }

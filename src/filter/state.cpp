@@ -1,6 +1,7 @@
 #include "state.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -88,7 +89,11 @@ void grid_add(State& s, const Retained& r, std::uint64_t slot) {
 }
 
 std::string photo_key(std::uint64_t slot, std::size_t k) { return std::to_string(slot) + "/" + std::to_string(k); }
-std::uint64_t slot_of_key(const std::string& key) { return std::stoull(key.substr(0, key.find('/'))); }
+std::uint64_t slot_of_key(std::string_view key) {
+  std::uint64_t slot = 0;
+  std::from_chars(key.data(), key.data() + key.size(), slot);  // digits up to the '/'
+  return slot;
+}
 
 void index_photos(State& s, const Retained& r, std::uint64_t slot) {
   for (std::size_t k = 0; k < r.photos.size(); ++k) {
@@ -146,7 +151,7 @@ void evict_and_shrink(State& s, const FilterOptions& o) {
     Retained& r = s.reports.front();
     grid_remove(s, r, slot);
     incident_remove(s, r, slot);
-    s.by_id.erase(r.id);
+    s.by_id.erase(HashedSlots::hash(r.id), slot);
     for (std::size_t k = 0; k < r.photos.size(); ++k) {
       if (r.photos[k].trusted()) s.photos.erase(photo_key(slot, k));
     }
@@ -169,14 +174,6 @@ std::size_t Retained::memory_bytes() const {
   return n;
 }
 
-Retained* State::find(const std::string& id) {
-  const auto it = by_id.find(id);
-  return it == by_id.end() ? nullptr : &at(it->second);
-}
-const Retained* State::find(const std::string& id) const {
-  const auto it = by_id.find(id);
-  return it == by_id.end() ? nullptr : &at(it->second);
-}
 
 double geodesic_m(double lat1, double lon1, double lat2, double lon2) {
   // The cluster module's haversine (scikit-learn's formula on the mean-radius sphere), so the
@@ -251,6 +248,10 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
                  const ReportFeatures& features, OrbCache& orb, const std::vector<std::uint32_t>* given_shingles) {
   Verdict v;
   v.id = report.id;
+  // The reporter's reputation record is read at the end: its table slot is fetched now and the
+  // record itself after the candidate scan, so neither lookup waits for memory.
+  const std::uint64_t reporter_hash = HashedSlots::hash(report.reporter);
+  if (!report.reporter.empty()) s.reporters.prefetch_slot(reporter_hash);
   const DecisionThresholds t = o.thresholds_for(report.category);
   const double radius = o.radius_for(report.category);
   const std::int64_t window = o.window_for(report.category);
@@ -294,7 +295,8 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
   const auto c1 = grid_cell(report.lat + dlat, report.lon + dlon);
   // The interned ids of the categories that may describe one incident with this report
   // (`related`); a category no retained report has is absent, and so are its candidates.
-  std::vector<std::uint32_t> allowed;
+  thread_local std::vector<std::uint32_t> allowed;
+  allowed.clear();
   const auto allow = [&](const std::string& category) {
     const auto it = s.category_ids.find(category);
     if (it != s.category_ids.end() && std::find(allowed.begin(), allowed.end(), it->second) == allowed.end()) {
@@ -320,6 +322,9 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
   thread_local std::vector<const Cell*> cells;
   near.clear();
   cells.clear();
+  // Staged so that the cache misses of one stage overlap (at a 1M window each is a miss): the
+  // cells' table slots, then their block arrays, then the first lines of each in-window block,
+  // then the scan.
   for (std::uint64_t y = c0 >> 32; y <= c1 >> 32; ++y) {
     for (std::uint64_t x = c0 & 0xffffffffu; x <= (c1 & 0xffffffffu); ++x) {
       if (const Cell* cell = s.grid.find((y << 32) | x)) {
@@ -328,12 +333,22 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
       }
     }
   }
+  const std::int64_t window_lo = report.time.unix - window, window_hi = report.time.unix + window;
+  for (const Cell* cell : cells) {
+    const auto& blocks = cell->blocks;
+    for (std::size_t b = 0; b < blocks.size(); ++b) {
+      if (blocks[b].second < window_lo || blocks[b].first > window_hi) continue;
+      // Four lines (six entries); the hardware prefetcher follows the rest of the block.
+      const auto first = reinterpret_cast<std::uintptr_t>(cell->entries.data() + b * Cell::kBlock);
+      for (std::uintptr_t line = 0; line < 256; line += 64) __builtin_prefetch(reinterpret_cast<const void*>(first + line));
+    }
+  }
   for (const Cell* cell : cells) {
     const auto& entries = cell->entries;
     const auto& blocks = cell->blocks;
     for (std::size_t b = 0; b < blocks.size(); ++b) {
       // A block whose times all lie outside the window holds no candidate.
-      if (blocks[b].second < report.time.unix - window || blocks[b].first > report.time.unix + window) continue;
+      if (blocks[b].second < window_lo || blocks[b].first > window_hi) continue;
       const std::size_t block_end = std::min(entries.size(), (b + 1) * Cell::kBlock);
       for (std::size_t i = b * Cell::kBlock; i < block_end; ++i) {
         const CellEntry& e = entries[i];
@@ -352,12 +367,13 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
     __builtin_prefetch(&n.report->photos);
     __builtin_prefetch(&n.report->shingles);
   }
+  if (!report.reporter.empty()) s.reporters.prefetch_record(reporter_hash);
+  // Second stage: the candidates' photo and shingle arrays, once their reports have arrived.
+  for (const auto& n : near) {
+    __builtin_prefetch(n.report->photos.data());
+    __builtin_prefetch(n.report->shingles.data());
+  }
   for (std::size_t k = 0; k < near.size(); ++k) {
-    if (k + 1 < near.size()) {
-      const Retained& next = *near[k + 1].report;
-      __builtin_prefetch(next.photos.data());
-      __builtin_prefetch(next.shingles.data());
-    }
     const std::int64_t gap = near[k].gap;
     const double d = near[k].d;
     const double closeness = (1.0 - 0.3 * d / radius) * (1.0 - 0.2 * static_cast<double>(std::llabs(gap)) / window);
@@ -380,7 +396,8 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
         }
       }
     }
-    const double sim = shingle_similarity(shingles, c.shingles);
+    // With the same photo by hash the evidence is 1.0 and the reason the photo's, whatever the text.
+    const double sim = photo >= 1.0 ? 0.0 : shingle_similarity(shingles, c.shingles);
     const double text = sim >= o.duplicate.text_min_similarity ? 0.55 + 0.45 * sim : 0.0;
     // The geometric check is the expensive step: only when it could change the outcome.
     if (photo < 1.0 && o.duplicate.geometric_check && photos_compared &&
@@ -424,23 +441,25 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
   double reuse = 0.0;
   for (const auto& p : features.photos) {
     if (!p.pdq || p.quality < 50) continue;
-    std::vector<std::pair<std::string, int>> matches;
+    thread_local std::vector<std::pair<std::uint64_t, int>> matches;  // slot, distance
+    matches.clear();
     if (p.dihedral) {
-      for (auto& m : s.photos.query_dihedral(*p.dihedral, o.photo_reuse.max_distance)) matches.emplace_back(std::move(m.id), m.distance);
+      for (const auto& m : s.photos.query_dihedral(*p.dihedral, o.photo_reuse.max_distance)) matches.emplace_back(slot_of_key(m.id), m.distance);
     } else {
-      for (auto& m : s.photos.query(*p.pdq, o.photo_reuse.max_distance)) matches.emplace_back(std::move(m.id), m.distance);
+      for (const auto& m : s.photos.query(*p.pdq, o.photo_reuse.max_distance)) matches.emplace_back(slot_of_key(m.id), m.distance);
     }
     // Judge against the photo's first appearance: a re-upload next to the original is a
     // duplicate, even when someone else later sent the same photo from far away.
     const Retained* origin = nullptr;
+    std::uint64_t origin_slot = 0;
     int origin_distance = 0;
-    for (const auto& [key, distance] : matches) {
-      const std::uint64_t slot = slot_of_key(key);
+    for (const auto& [slot, distance] : matches) {
       const Retained& c = s.at(slot);
       if (c.id == report.id || c.time.unix > report.time.unix) continue;
       if (!origin || c.time.unix < origin->time.unix ||
-          (c.time.unix == origin->time.unix && slot < s.by_id.at(origin->id))) {
+          (c.time.unix == origin->time.unix && slot < origin_slot)) {
         origin = &c;
+        origin_slot = slot;
         origin_distance = distance;
       }
     }
@@ -466,8 +485,8 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
 
   double reputation_risk = 0.0;
   if (!report.reporter.empty()) {
-    if (const auto it = s.reporters.find(report.reporter); it != s.reporters.end()) {
-      const ReporterRecord& rr = it->second;
+    if (const ReporterRecord* found = s.reporters.find(report.reporter)) {
+      const ReporterRecord& rr = *found;
       const auto judged = rr.counts.confirmed + rr.counts.rejected;
       if (judged >= o.reputation.min_feedback && rr.counts.reputation() < o.reputation.low) {
         reputation_risk = o.reputation.score;
@@ -513,11 +532,12 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
 
 void apply_submit(State& s, const FilterOptions& o, const Report& report, const ReportFeatures& features,
                   const Verdict& verdict, const std::vector<std::uint32_t>* shingles) {
-  // One lookup: a replayed duplicate id is already applied.
-  if (!s.by_id.try_emplace(report.id, s.next_slot).second) {
+  // A replayed duplicate id is already applied.
+  if (s.slot_of(report.id)) {
     ++s.seq;
     return;
   }
+  s.by_id.insert(HashedSlots::hash(report.id), s.next_slot);
   const std::uint64_t slot = s.next_slot++;
   s.reports.emplace_back();
   Retained& r = s.reports.back();
@@ -559,9 +579,9 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
 }
 
 void apply_feedback(State& s, const Feedback& f, double spam_learning_rate) {
-  const auto it = s.by_id.find(f.report_id);
-  if (it == s.by_id.end()) throw Error(ErrorCode::kNotFound, "feedback names unknown report '" + f.report_id + "'");
-  const std::uint64_t slot = it->second;
+  const auto found = s.slot_of(f.report_id);
+  if (!found) throw Error(ErrorCode::kNotFound, "feedback names unknown report '" + f.report_id + "'");
+  const std::uint64_t slot = *found;
   Retained& r = s.at(slot);
   ReporterRecord* rr = r.reporter.empty() ? nullptr : &s.reporters[r.reporter];
   const bool was_rejected = r.flags & (kFlagSpam | kFlagFakeLocation);
@@ -600,7 +620,10 @@ void apply_feedback(State& s, const Feedback& f, double spam_learning_rate) {
       if (!other) throw Error(ErrorCode::kNotFound, "feedback names unknown report '" + f.other_id + "'");
       if (other == &r) throw Error(ErrorCode::kInvalidArgument, "a report cannot duplicate itself ('" + f.report_id + "')");
       const std::string key = other->incident.empty() ? other->id : other->incident;
-      if (other->incident.empty()) incident_add(s, s.at(s.by_id.at(f.other_id)), s.by_id.at(f.other_id), key);
+      if (other->incident.empty()) {
+        const std::uint64_t other_slot = *s.slot_of(f.other_id);
+        incident_add(s, s.at(other_slot), other_slot, key);
+      }
       incident_add(s, r, slot, key);
       break;
     }
@@ -815,7 +838,7 @@ std::string encode_state(const State& s) {
   }
   w.u32(static_cast<std::uint32_t>(s.reporters.size()));
   // Sorted so equal states give byte-identical snapshots.
-  std::vector<const std::pair<const std::string, ReporterRecord>*> reps;
+  std::vector<const ReporterTable::Entry*> reps;
   for (const auto& e : s.reporters) reps.push_back(&e);
   std::sort(reps.begin(), reps.end(), [](auto* a, auto* b) { return a->first < b->first; });
   for (const auto* e : reps) {
@@ -875,7 +898,8 @@ State decode_state(std::string_view payload, const FilterOptions& options, const
     for (auto& v : x.shingles) v = r.u32();
     x.photos = get_stored(r);
     const std::uint64_t slot = s.first_slot + i;
-    if (!s.by_id.emplace(x.id, slot).second) r.fail("report id '" + x.id + "' appears twice");
+    if (s.slot_of(x.id)) r.fail("report id '" + x.id + "' appears twice");
+    s.by_id.insert(HashedSlots::hash(x.id), slot);
     if (!(x.flags & kFlagShrunk) &&
         (x.decision != static_cast<std::uint8_t>(Decision::kReject) || (x.flags & kFlagConfirmed))) {
       // Slots ascend here: cells stay sorted.

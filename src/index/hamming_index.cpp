@@ -18,6 +18,10 @@
 namespace saring {
 
 void HammingIndexOptions::validate() const {
+  if (merge_ratio < 1 || merge_ratio > 1024) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "HammingIndexOptions.merge_ratio must be in 1..1024, got " + std::to_string(merge_ratio));
+  }
   switch (strategy) {
     case IndexStrategy::kAuto:
     case IndexStrategy::kLinearScan:
@@ -567,7 +571,8 @@ void HammingIndexImpl<Hash>::after_write(std::unique_lock<std::mutex>& /*writer 
   if (store_.slots() - tail_begin() < kTailMax) return;
   std::size_t keep = segments_.size();
   std::uint32_t begin = tail_begin();
-  while (keep > 0 && segments_[keep - 1].size() <= store_.slots() - begin) {
+  while (keep > 0 && segments_[keep - 1].size() <=
+                        static_cast<std::uint64_t>(options_.merge_ratio) * (store_.slots() - begin)) {
     --keep;
     begin = segments_[keep].begin;
   }

@@ -440,5 +440,27 @@ TEST(PdqIndex, MemoryPerEntryIsBounded) {
   EXPECT_GT(per_entry, 100.0);
 }
 
+
+TEST(HammingIndexOptions, MergeRatioKeepsResultsExact) {
+  // Enough rows for several tail flushes (16,384 rows each) and merges under either policy.
+  const auto entries = make_entries(90000, true, 11);
+  PdqIndex binary;
+  PdqIndex merged(HammingIndexOptions{IndexStrategy::kAuto, 16});
+  insert_all(binary, entries);
+  insert_all(merged, entries);
+  for (std::size_t i : {0u, 17u, 16384u, 40000u, 89999u}) {
+    for (int radius : {0, 8, 20, 31}) {
+      const auto expected = brute(entries, entries[i].hash, radius);
+      ASSERT_EQ(merged.query(entries[i].hash, radius), expected) << "entry " << i << " radius " << radius;
+      ASSERT_EQ(binary.query(entries[i].hash, radius), expected) << "entry " << i << " radius " << radius;
+    }
+  }
+  HammingIndexOptions o;
+  o.merge_ratio = 0;
+  EXPECT_THROW(o.validate(), Error);
+  o.merge_ratio = 1025;
+  EXPECT_THROW(PdqIndex{o}, Error);
+}
+
 }  // namespace
 }  // namespace saring

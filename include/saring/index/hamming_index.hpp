@@ -52,7 +52,13 @@ enum class IndexStrategy { kAuto, kLinearScan, kMultiIndex };
 
 struct HammingIndexOptions {
   IndexStrategy strategy = IndexStrategy::kAuto;
-  // Throws Error(kInvalidArgument) on an unknown strategy value.
+  // Segment merging: a full tail becomes a segment that absorbs each trailing segment holding at
+  // most merge_ratio times the rows gathered so far. 1 (binary-counter merging) rebuilds each row
+  // about log2(n / 16384) times and keeps up to that many segments; a larger ratio keeps fewer
+  // segments (every query probes every segment: fewer is faster, most at large radii) for more
+  // rebuild work per insert. Results are the same for any ratio.
+  int merge_ratio = 1;
+  // Throws Error(kInvalidArgument) on an unknown strategy value or a merge_ratio outside 1..1024.
   void validate() const;
 };
 

@@ -110,8 +110,11 @@ template <class Hash>
 void bind_index(py::module_& m, const char* name, const char* doc) {
   using Index = HammingIndex<Hash>;
   auto cls = py::class_<Index>(m, name, doc)
-      .def(py::init([](IndexStrategy strategy) { return Index(HammingIndexOptions{strategy}); }),
-           py::arg("strategy") = IndexStrategy::kAuto)
+      .def(py::init([](IndexStrategy strategy, int merge_ratio) {
+             return Index(HammingIndexOptions{strategy, merge_ratio});
+           }),
+           py::arg("strategy") = IndexStrategy::kAuto, py::arg("merge_ratio") = 1,
+           "merge_ratio: segment merging (1 = binary counter; larger keeps fewer segments for more rebuild work).")
       .def("insert",
            [](Index& self, const std::string& id, const py::object& hash, UnixSeconds time) {
              const Hash h = one_hash(hash, static_cast<Hash*>(nullptr));
@@ -178,11 +181,11 @@ void bind_index(py::module_& m, const char* name, const char* doc) {
       .def("save", py::overload_cast<const std::filesystem::path&>(&Index::save, py::const_), py::arg("path"),
            py::call_guard<py::gil_scoped_release>())
       .def_static("load",
-                  [](const std::filesystem::path& path, IndexStrategy strategy) {
+                  [](const std::filesystem::path& path, IndexStrategy strategy, int merge_ratio) {
                     py::gil_scoped_release unlock;
-                    return Index::load(path, HammingIndexOptions{strategy});
+                    return Index::load(path, HammingIndexOptions{strategy, merge_ratio});
                   },
-                  py::arg("path"), py::arg("strategy") = IndexStrategy::kAuto);
+                  py::arg("path"), py::arg("strategy") = IndexStrategy::kAuto, py::arg("merge_ratio") = 1);
   if constexpr (std::is_same_v<Hash, Hash256>) {
     cls.def("query_dihedral",
             [](const Index& self, const py::object& variants, int radius) {

@@ -124,3 +124,23 @@ def test_bad_input_raises_value_error():
     with pytest.raises(ValueError):
         saring.Hash64Index().query_batch(np.zeros((2, 4), dtype=np.uint8), 1)
     assert saring.index_kernel_name() in ("avx512-vpopcntdq", "avx2", "popcnt", "portable")
+
+
+def test_merge_ratio_keeps_results_and_is_validated():
+    rng = np.random.default_rng(5)
+    n = 40000  # more than two tails of 16,384 rows, so merging happens
+    hay = rng.integers(0, 256, size=(n, 32), dtype=np.uint8)
+    ids = [f"m{i}" for i in range(n)]
+    results = []
+    for ratio in (1, 16):
+        index = saring.PdqIndex(merge_ratio=ratio)
+        for i in range(n):
+            index.insert(ids[i], bytes(hay[i]).hex(), i)
+        q = hay[123].copy()
+        q[0] ^= 0x0F
+        got = [(m.distance, m.id) for m in index.query(bytes(q).hex(), 31)]
+        assert got == brute(hay, ids, q, 31)
+        results.append(got)
+    assert results[0] == results[1]
+    with pytest.raises(ValueError):
+        saring.PdqIndex(merge_ratio=0)

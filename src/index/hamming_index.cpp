@@ -260,7 +260,10 @@ Segment HammingIndexImpl<Hash>::build_segment(const PodVector<std::uint64_t>& ha
     const int fbits = std::min(8, shift);
     const std::uint32_t fmask = (1u << fbits) - 1;
     std::uint32_t* off = s.offsets.data() + c * (keys + 1);
-    for (std::uint32_t i = 0; i < n; ++i) ++off[(extract_chunk<W>(rows + std::size_t{i} * W, chunk) >> shift) + 1];
+    // In two-pass builds the staging pass of the previous chunk already counted this one.
+    if (!two_pass || c == 0) {
+      for (std::uint32_t i = 0; i < n; ++i) ++off[(extract_chunk<W>(rows + std::size_t{i} * W, chunk) >> shift) + 1];
+    }
     for (std::size_t k = 0; k < keys; ++k) off[k + 1] += off[k];
     std::copy(off, off + keys, cursor.begin());
     std::uint32_t* post = s.postings.data() + static_cast<std::size_t>(c) * n;
@@ -278,9 +281,22 @@ Segment HammingIndexImpl<Hash>::build_segment(const PodVector<std::uint64_t>& ha
     // the output range those keys fill.
     for (std::size_t b = 0; b < 256; ++b) bucket[b] = off[b << low_bits];
     std::uint64_t* st = staged.data();
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const std::uint32_t v = extract_chunk<W>(rows + std::size_t{i} * W, chunk);
-      st[bucket[v >> (shift + low_bits)]++] = (std::uint64_t{v} << 32) | i;
+    if (c + 1 < kChunkCount) {
+      // Count the next chunk in the same pass over the rows.
+      const Chunk next = Traits::kChunks[c + 1];
+      const int next_shift = next.width - s.key_bits;
+      std::uint32_t* next_off = off + (keys + 1);
+      for (std::uint32_t i = 0; i < n; ++i) {
+        const std::uint64_t* row = rows + std::size_t{i} * W;
+        const std::uint32_t v = extract_chunk<W>(row, chunk);
+        st[bucket[v >> (shift + low_bits)]++] = (std::uint64_t{v} << 32) | i;
+        ++next_off[(extract_chunk<W>(row, next) >> next_shift) + 1];
+      }
+    } else {
+      for (std::uint32_t i = 0; i < n; ++i) {
+        const std::uint32_t v = extract_chunk<W>(rows + std::size_t{i} * W, chunk);
+        st[bucket[v >> (shift + low_bits)]++] = (std::uint64_t{v} << 32) | i;
+      }
     }
     for (std::uint32_t j = 0; j < n; ++j) place(static_cast<std::uint32_t>(st[j] >> 32), static_cast<std::uint32_t>(st[j]));
   }

@@ -125,11 +125,16 @@ void* PodBlock::grow(void* p, std::size_t old_bytes, std::size_t new_bytes, std:
     }
     void* target = map_aligned(new_bytes);
     q = ::mremap(p, old_bytes, new_bytes, MREMAP_MAYMOVE | MREMAP_FIXED, target);
-    if (q == MAP_FAILED) {
-      ::munmap(target, new_bytes);
-      throw std::bad_alloc();
+    if (q != MAP_FAILED) {
+      (void)::madvise(q, new_bytes, MADV_HUGEPAGE);
+      return q;
     }
-    (void)::madvise(q, new_bytes, MADV_HUGEPAGE);
+    // mremap moves one mapping only; a block assembled from cached pieces can span several, so
+    // copy it instead.
+    ::munmap(target, new_bytes);
+    q = take_mapped(new_bytes);
+    std::memcpy(q, p, keep);
+    give_mapped(p, old_bytes);
     return q;
   }
   void* q = take_mapped(new_bytes);

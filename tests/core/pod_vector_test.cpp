@@ -51,6 +51,24 @@ TEST(PodVector, ReusedBlocksHoldWhatTheNewOwnerWrites) {
   }
 }
 
+// A block assembled from several cached pieces spans several mappings, which mremap cannot grow
+// or move; growing it must still keep every value (it once threw std::bad_alloc instead).
+TEST(PodVector, GrowsABlockAssembledFromCachedPieces) {
+  {
+    std::vector<PodVector<std::uint64_t>> pieces(6);
+    for (std::size_t b = 0; b < pieces.size(); ++b) {
+      pieces[b].resize_uninitialized((b + 1) * 300'000);  // 2.3-14 MiB each, separate mappings
+      std::fill(pieces[b].begin(), pieces[b].end(), b);
+    }
+  }  // all six go to the cache
+  PodVector<std::uint64_t> v;
+  v.resize_uninitialized(5'000'000);  // 38 MiB: more than any one cached block
+  for (std::uint64_t i = 0; i < v.size(); ++i) v[i] = i ^ 0x5555;
+  for (std::uint64_t i = 0; i < 4'000'000; ++i) v.push_back(i);  // grows past its capacity
+  for (std::uint64_t i = 0; i < 5'000'000; i += 977) ASSERT_EQ(v[i], i ^ 0x5555);
+  for (std::uint64_t i = 0; i < 4'000'000; i += 977) ASSERT_EQ(v[5'000'000 + i], i);
+}
+
 TEST(PodVector, EmptyAndSwap) {
   PodVector<int> a, b(5, 3);
   EXPECT_TRUE(a.empty());

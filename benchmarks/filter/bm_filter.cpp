@@ -13,8 +13,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
+#include <deque>
+#include <tuple>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -36,6 +40,8 @@ struct Window {
   std::unique_ptr<saring::Filter> filter;
   std::vector<std::pair<saring::Hash256, std::pair<double, double>>> photos;  // hash, place of retained reports
   std::int64_t end_time = 0;
+  double interval = 0;                        // seconds between reports while the window was built
+  std::atomic<std::uint64_t> submitted{0};   // timed submits so far: they continue that stream
   std::uint64_t memory_bytes = 0;  // the filter's own estimate (stats().memory_bytes)
   double rss_bytes = 0;            // growth of the resident set while the window was built
 };
@@ -88,6 +94,7 @@ Window& window(std::size_t size, bool geotag = true) {
     if (i % 64 == 0) w.photos.push_back({h, {r.lat, r.lon}});
     w.end_time = t;
   }
+  w.interval = static_cast<double>(span) / static_cast<double>(size);
   w.memory_bytes = w.filter->stats().memory_bytes;
   w.rss_bytes = rss_bytes() - rss_before;
   return w;
@@ -99,12 +106,19 @@ void submit_loop(benchmark::State& state, bool geotag) {
   Window& w = window(static_cast<std::size_t>(state.range(0)), geotag);
   std::mt19937_64 g(1234 + state.thread_index());
   std::uniform_real_distribution<double> lat(-6.37, -6.09), lon(106.69, 106.97);
-  // Prepared outside the timed loop: the benchmark measures the filter, not report building.
+  // Prepared outside the timed loop: the benchmark measures the filter, not report building. The
+  // timed reports continue the window's stream: each is later than the last by the window's mean
+  // interval (so the oldest reports expire as in steady state), and each pass over the prepared
+  // reports moves the fresh ones to new places, so a pass does not repeat the previous one's
+  // incidents (which made almost every submit a duplicate of a report sent moments before).
+  constexpr std::size_t kPrepared = 4096;
   std::vector<std::pair<saring::Report, saring::ReportFeatures>> batch;
-  for (int i = 0; i < 4096; ++i) {
+  std::vector<bool> reupload;
+  for (std::size_t i = 0; i < kPrepared; ++i) {
     saring::Report r;
     saring::ReportFeatures f;
-    if (i % 4 == 0) {  // a re-upload of a retained photo, 30 m away
+    reupload.push_back(i % 4 == 0);
+    if (reupload.back()) {  // a re-upload of a retained photo, 30 m away
       const auto& [h, place] = w.photos[g() % w.photos.size()];
       r = make(0, w.end_time, place.first + 0.0003, place.second, g);
       saring::Hash256 near = h;
@@ -116,16 +130,66 @@ void submit_loop(benchmark::State& state, bool geotag) {
     }
     batch.emplace_back(std::move(r), std::move(f));
   }
-  std::size_t k = 0;
+  std::vector<std::pair<double, double>> base;
+  for (const auto& [r, f] : batch) base.emplace_back(r.lat, r.lon);
+  const auto wrap = [](double v, double lo, double hi) { return v < hi ? v : v - (hi - lo); };
+  // Photos a re-upload can copy: the window's (every 64th report, oldest first) that have not
+  // expired yet, and every 64th fresh report this loop submitted, dropped once expired too.
+  std::deque<std::tuple<std::int64_t, saring::Hash256, double, double>> mine;
+  const std::int64_t span = static_cast<std::int64_t>(w.interval * static_cast<double>(state.range(0)));
+  std::uint64_t k = 0;
   std::uint64_t duplicates = 0;
   for (auto _ : state) {
-    auto& [r, f] = batch[k++ % batch.size()];
+    const std::size_t i = k % kPrepared;
+    const std::uint64_t pass = k / kPrepared;
+    ++k;
+    auto& [r, f] = batch[i];
+    const std::uint64_t seq = w.submitted.fetch_add(1);
+    r.time.unix = w.end_time + static_cast<std::int64_t>(static_cast<double>(seq + 1) * w.interval);
+    const std::int64_t oldest = r.time.unix - span;
+    if (reupload[i]) {
+      while (!mine.empty() && std::get<0>(mine.front()) < oldest) mine.pop_front();
+      const std::size_t cut = std::min(w.photos.size(), static_cast<std::size_t>(static_cast<double>(seq) * w.interval /
+                                                                                  static_cast<double>(span) *
+                                                                                  static_cast<double>(w.photos.size())));
+      const std::size_t total = (w.photos.size() - cut) + mine.size();
+      if (total > 0) {
+        const std::size_t j = g() % total;
+        saring::Hash256 h;
+        if (j < w.photos.size() - cut) {
+          const auto& [ph, place] = w.photos[cut + j];
+          h = ph;
+          r.lat = place.first + 0.0003;
+          r.lon = place.second;
+        } else {
+          const auto& [t, ph, la, lo] = mine[j - (w.photos.size() - cut)];
+          h = ph;
+          r.lat = la + 0.0003;
+          r.lon = lo;
+        }
+        h.set_bit(3, !h.bit(3));
+        f.photos[0].pdq = h;
+      }
+    } else {
+      if (pass > 0) {  // golden-ratio shifts: every pass lands somewhere new
+        const double a = std::fmod(static_cast<double>(pass) * 0.6180339887498949, 1.0);
+        const double b = std::fmod(static_cast<double>(pass) * 0.7548776662466927, 1.0);
+        r.lat = wrap(base[i].first + a * 0.28, -6.37, -6.09);
+        r.lon = wrap(base[i].second + b * 0.28, 106.69, 106.97);
+        f.photos[0].pdq = random_hash(g);
+      }
+      if (k % 64 == 0) mine.emplace_back(r.time.unix, *f.photos[0].pdq, r.lat, r.lon);
+    }
     r.id = "n" + std::to_string(next_id.fetch_add(1));
     const saring::Verdict v = w.filter->submit(r, f);
     duplicates += v.decision == saring::Decision::kDuplicate;
   }
   state.SetItemsProcessed(state.iterations());
-  state.counters["duplicates"] = benchmark::Counter(static_cast<double>(duplicates), benchmark::Counter::kAvgThreads);
+  // Share of the timed submits judged duplicates (a quarter are photo re-uploads next to a retained
+  // report; the rest land at random places in a window of this density).
+  state.counters["duplicate_share"] = benchmark::Counter(
+      static_cast<double>(duplicates) / static_cast<double>(std::max<std::uint64_t>(state.iterations(), 1)),
+      benchmark::Counter::kAvgThreads);
   state.counters["window"] = benchmark::Counter(static_cast<double>(state.range(0)), benchmark::Counter::kAvgThreads);
   state.counters["rss_per_report"] =
       benchmark::Counter(w.rss_bytes / static_cast<double>(state.range(0)), benchmark::Counter::kAvgThreads);

@@ -42,6 +42,7 @@ struct Window {
   std::int64_t end_time = 0;
   double interval = 0;                        // seconds between reports while the window was built
   std::atomic<std::uint64_t> submitted{0};   // timed submits so far: they continue that stream
+  std::atomic<std::uint64_t> passes{0};      // passes over prepared reports, by any thread or run
   std::uint64_t memory_bytes = 0;  // the filter's own estimate (stats().memory_bytes)
   double rss_bytes = 0;            // growth of the resident set while the window was built
 };
@@ -139,9 +140,11 @@ void submit_loop(benchmark::State& state, bool geotag) {
   const std::int64_t span = static_cast<std::int64_t>(w.interval * static_cast<double>(state.range(0)));
   std::uint64_t k = 0;
   std::uint64_t duplicates = 0;
+  std::uint64_t pass = 0;
   for (auto _ : state) {
     const std::size_t i = k % kPrepared;
-    const std::uint64_t pass = k / kPrepared;
+    // Numbered per window across threads and runs, so no pass repeats another's places.
+    if (i == 0) pass = w.passes.fetch_add(1);
     ++k;
     auto& [r, f] = batch[i];
     const std::uint64_t seq = w.submitted.fetch_add(1);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "index/hamming_index_impl.hpp"
@@ -31,6 +32,13 @@ Hash256 flip_bits(Hash256 h, int bits, std::mt19937_64& rng) {
   return h;
 }
 
+// The index's result order: by distance, then id.
+void sort_matches(std::vector<IndexMatch>& m) {
+  std::sort(m.begin(), m.end(), [](const IndexMatch& a, const IndexMatch& b) {
+    return a.distance != b.distance ? a.distance < b.distance : a.id < b.id;
+  });
+}
+
 // Brute force over the live entries: the reference every query is compared with.
 std::vector<IndexMatch> brute(const std::vector<Entry256>& entries, const Hash256& q, int radius) {
   std::vector<IndexMatch> out;
@@ -38,9 +46,7 @@ std::vector<IndexMatch> brute(const std::vector<Entry256>& entries, const Hash25
     const int d = e.hash.distance(q);
     if (d <= radius) out.push_back({e.id, d, e.time});
   }
-  std::sort(out.begin(), out.end(), [](const IndexMatch& a, const IndexMatch& b) {
-    return a.distance != b.distance ? a.distance < b.distance : a.id < b.id;
-  });
+  sort_matches(out);
   return out;
 }
 
@@ -60,6 +66,18 @@ std::vector<Entry256> make_entries(std::size_t n, bool clustered, std::uint64_t 
   for (std::size_t i = 0; i < n; ++i) {
     Hash256 h = clustered ? flip_bits(centres[i % centres.size()], bits(rng), rng) : random_hash(rng);
     out.push_back({"r" + std::to_string(i), h, static_cast<UnixSeconds>(1000 + i)});
+  }
+  return out;
+}
+
+// The entries as the three spans insert_batch takes.
+std::tuple<std::vector<std::string>, std::vector<Hash256>, std::vector<UnixSeconds>> columns(
+    const std::vector<Entry256>& entries) {
+  std::tuple<std::vector<std::string>, std::vector<Hash256>, std::vector<UnixSeconds>> out;
+  for (const auto& e : entries) {
+    std::get<0>(out).push_back(e.id);
+    std::get<1>(out).push_back(e.hash);
+    std::get<2>(out).push_back(e.time);
   }
   return out;
 }
@@ -267,14 +285,7 @@ TEST(PdqIndex, LargeSegmentsMatchBruteForce) {
     e.id = "f" + e.id;
     entries.push_back(e);
   }
-  std::vector<std::string> ids;
-  std::vector<Hash256> hashes;
-  std::vector<UnixSeconds> times;
-  for (const auto& e : entries) {
-    ids.push_back(e.id);
-    hashes.push_back(e.hash);
-    times.push_back(e.time);
-  }
+  const auto [ids, hashes, times] = columns(entries);
   for (bool batch : {false, true}) {
     PdqIndex index(HammingIndexOptions{IndexStrategy::kMultiIndex});
     if (batch) {
@@ -296,14 +307,7 @@ TEST(PdqIndex, LargeSegmentsMatchBruteForce) {
 TEST(PdqIndex, BatchQueriesEqualSingleQueries) {
   const auto entries = make_entries(9000, true, 14);
   PdqIndex index;
-  std::vector<std::string> ids;
-  std::vector<Hash256> hashes;
-  std::vector<UnixSeconds> times;
-  for (const auto& e : entries) {
-    ids.push_back(e.id);
-    hashes.push_back(e.hash);
-    times.push_back(e.time);
-  }
+  const auto [ids, hashes, times] = columns(entries);
   index.insert_batch(ids, hashes, times);
   EXPECT_EQ(index.size(), entries.size());
   std::vector<Hash256> qs(hashes.begin(), hashes.begin() + 20);
@@ -380,9 +384,7 @@ TEST(Hash64Index, MatchesBruteForce) {
           const int d = entries[i].second.distance(q);
           if (d <= radius) want.push_back({entries[i].first, d, static_cast<UnixSeconds>(i)});
         }
-        std::sort(want.begin(), want.end(), [](const IndexMatch& a, const IndexMatch& b) {
-          return a.distance != b.distance ? a.distance < b.distance : a.id < b.id;
-        });
+        sort_matches(want);
         ASSERT_EQ(index.query(q, radius), want) << "radius " << radius;
         if (radius == 64) {
           want.resize(7);
@@ -412,9 +414,7 @@ TEST(Hash64Index, LargeSegmentsMatchBruteForce) {
         const int d = hashes[i].distance(q);
         if (d <= radius) want.push_back({"h" + std::to_string(i), d, static_cast<UnixSeconds>(i)});
       }
-      std::sort(want.begin(), want.end(), [](const IndexMatch& a, const IndexMatch& b) {
-        return a.distance != b.distance ? a.distance < b.distance : a.id < b.id;
-      });
+      sort_matches(want);
       ASSERT_EQ(index.query(q, radius), want) << "radius " << radius;
     }
   }

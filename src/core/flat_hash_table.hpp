@@ -14,6 +14,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/huge_pages.hpp"
+
 namespace saring::detail {
 
 template <class HashWord, class Value>
@@ -104,7 +106,7 @@ class FlatHashTable {
   }
   std::size_t home(HashWord h) const { return static_cast<std::size_t>(h) & mask_; }
   void rehash(std::size_t cap) {
-    std::vector<Entry> old;
+    BigVector<Entry> old;
     old.swap(entries_);
     entries_.assign(cap, Entry{});
     mask_ = cap - 1;
@@ -116,7 +118,7 @@ class FlatHashTable {
     }
   }
 
-  std::vector<Entry> entries_;
+  BigVector<Entry> entries_;  // 2 MiB pages once large: lookups land at random
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
 };

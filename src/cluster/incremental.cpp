@@ -212,10 +212,7 @@ class IncrementalState {
   __int128 time_w = 0;  // time bucket width eps_time + 1 (0: no time radius)
   std::uint64_t eps_time_u = 0;
 
-  // The arrays every step reads at random (slots, cells, blocks, the tables) ask for 2 MiB pages:
-  // with 4 KiB pages at a million reports nearly every access also missed the TLB, and the A/B
-  // (ab_incremental.sh) ran 1.3-2x slower.
-  BigVector<Slot> slots;
+  std::vector<Slot> slots;
   std::vector<std::string> ids;
   std::vector<double> lat_deg, lon_deg;  // as given, for points()
   std::vector<std::uint32_t> free_slots;
@@ -223,9 +220,9 @@ class IncrementalState {
   std::unordered_map<std::string, std::int32_t> cat_codes;
   std::vector<std::string> cat_names;
 
-  BigVector<Cell> cells;
+  std::vector<Cell> cells;
   std::vector<std::uint32_t> free_cells;
-  BigVector<Block> blocks;
+  std::vector<Block> blocks;
   CellKeyMap block_map;
   std::size_t empty_blocks = 0;
 
@@ -237,7 +234,7 @@ class IncrementalState {
 
   std::deque<std::pair<std::uint64_t, std::uint32_t>> order;  // insertion order, lazily pruned
   using TimeKey = std::tuple<std::int64_t, std::uint64_t, std::uint32_t>;
-  std::priority_queue<TimeKey, BigVector<TimeKey>, std::greater<TimeKey>> by_time;  // lazily pruned
+  std::priority_queue<TimeKey, std::vector<TimeKey>, std::greater<TimeKey>> by_time;  // lazily pruned
   std::size_t stale_order = 0, stale_time = 0;
 
   std::uint32_t epoch = 0;  // of the marks in the cells
@@ -482,7 +479,7 @@ class IncrementalState {
   void maybe_compact_blocks() {
     if (empty_blocks <= blocks.size() - empty_blocks + 65536) return;
     std::vector<std::uint32_t> remap(blocks.size(), kNone);
-    BigVector<Block> kept;
+    std::vector<Block> kept;
     kept.reserve(blocks.size() - empty_blocks);
     for (std::uint32_t b = 0; b < blocks.size(); ++b)
       if (blocks[b].n > 0) {
@@ -1078,7 +1075,7 @@ class IncrementalState {
       stale_order = 0;
     }
     if (stale_time > live + 1024) {
-      BigVector<TimeKey> keep;
+      std::vector<TimeKey> keep;
       while (!by_time.empty()) {
         const auto& [t, seq, s] = by_time.top();
         if (slots[s].alive && slots[s].seq == seq) keep.push_back(by_time.top());

@@ -14,8 +14,6 @@
 #include <type_traits>
 #include <vector>
 
-#include "core/huge_pages.hpp"
-
 namespace saring::detail {
 
 template <class HashWord, class Value>
@@ -106,7 +104,7 @@ class FlatHashTable {
   }
   std::size_t home(HashWord h) const { return static_cast<std::size_t>(h) & mask_; }
   void rehash(std::size_t cap) {
-    BigVector<Entry> old;
+    std::vector<Entry> old;
     old.swap(entries_);
     entries_.assign(cap, Entry{});
     mask_ = cap - 1;
@@ -118,7 +116,7 @@ class FlatHashTable {
     }
   }
 
-  BigVector<Entry> entries_;  // 2 MiB pages once large: lookups land at random
+  std::vector<Entry> entries_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
 };

@@ -210,40 +210,6 @@ std::uint64_t grid_cell(double lat, double lon) {
   return (static_cast<std::uint64_t>(y) << 32) | static_cast<std::uint64_t>(x);
 }
 
-std::shared_ptr<const OrbFeatures> OrbCache::features(const std::string& path, const GeometricOptions& options) {
-  {
-    std::lock_guard lock(mu_);
-    if (auto it = features_.find(path); it != features_.end()) return it->second;
-  }
-  std::shared_ptr<const OrbFeatures> f;
-  extractions_.fetch_add(1, std::memory_order_relaxed);
-  try {
-    f = std::make_shared<const OrbFeatures>(orb_features(path, options));
-  } catch (const Error&) {
-    f = nullptr;  // unreadable or undecodable: no geometric evidence from this photo
-  }
-  std::lock_guard lock(mu_);
-  if (features_.size() >= max_entries_) features_.clear();
-  features_.emplace(path, f);
-  return f;
-}
-
-int OrbCache::inliers(const std::string& a, const std::string& b, const GeometricOptions& options) {
-  const auto key = a < b ? std::make_pair(a, b) : std::make_pair(b, a);
-  {
-    std::lock_guard lock(mu_);
-    if (auto it = pairs_.find(key); it != pairs_.end()) return it->second;
-  }
-  const auto fa = features(key.first, options);
-  const auto fb = features(key.second, options);
-  if (fa && fb) matches_.fetch_add(1, std::memory_order_relaxed);
-  const int n = fa && fb ? geometric_same_scene(*fa, *fb, options).inliers : -1;
-  std::lock_guard lock(mu_);
-  if (pairs_.size() >= max_entries_ * 8) pairs_.clear();
-  pairs_.emplace(key, n);
-  return n;
-}
-
 namespace {
 
 // A duplicate candidate as evaluate scores it. Its photo evidence is known from PDQ (`photo` 1.0
@@ -282,7 +248,7 @@ void run_geometric(GeoCandidate& g, const ReportFeatures& features, const Filter
   for (const auto& p : features.photos) {
     for (const auto& q : g.c->photos) {
       if (p.path.empty() || q.path.empty()) continue;
-      const int inl = orb.inliers(p.path, q.path, geo_opts);
+      const int inl = orb.inliers({p.path, p.pdq ? &*p.pdq : nullptr}, {q.path, q.has_pdq ? &q.pdq : nullptr}, geo_opts);
       if (inl >= o.duplicate.geometric_min_inliers) {
         g.geo = GeoCandidate::kMatched;
         g.photo_value = inl;
@@ -571,6 +537,11 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
       add_reason(v.reasons, {"IMG_REUSED_PHOTO_OTHER_REPORTER", "image", 0.35, same + " from another reporter"});
       reuse = std::max(reuse, 0.35);
     }
+  }
+
+  // A photo hashing could not read or decode: said, so a moderator knows why it weighed nothing.
+  for (const auto& p : features.photos) {
+    if (!p.error.empty()) add_reason(v.reasons, {"IMG_UNREADABLE", "image", 0.0, p.error});
   }
 
   double reputation_risk = 0.0;

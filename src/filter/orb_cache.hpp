@@ -41,6 +41,9 @@ struct PreparedPhoto {
 // decoded pixels are used only when the reduced decode would give exactly them.
 OrbFeatures orb_features_prepared(const PreparedPhoto& photo, const GeometricOptions& options);
 
+// Same keypoints and descriptors, bit for bit.
+bool orb_features_equal(const OrbFeatures& a, const OrbFeatures& b);
+
 // geometric_match when only `same_scene` matters: RANSAC is skipped when fewer than
 // min_inliers matches pass the ratio test (then `inliers` is 0). same_scene is always as
 // geometric_match gives it.

@@ -140,6 +140,13 @@ OrbFeatures orb_features_from_bytes(const std::vector<std::uint8_t>& bytes, cons
 }
 
 namespace detail {
+bool orb_features_equal(const OrbFeatures& a, const OrbFeatures& b) {
+  const auto& x = a.impl();
+  const auto& y = b.impl();
+  if (x.points != y.points || x.descriptors.size() != y.descriptors.size() || x.descriptors.type() != y.descriptors.type()) return false;
+  return x.descriptors.empty() || cv::norm(x.descriptors, y.descriptors, cv::NORM_HAMMING) == 0;
+}
+
 OrbFeatures orb_features_prepared(const PreparedPhoto& photo, const GeometricOptions& options) {
   options.validate();
   // The decode above picks a JPEG's DCT scale as the largest of 8, 4, 2 that keeps both sides at

@@ -273,6 +273,7 @@ std::size_t resolve_geometric(std::vector<GeoCandidate>& cands, bool decided, do
     if (!(score > 1e-12 && score >= duplicate_threshold)) return std::nullopt;
     return std::string_view(g.c->incident.empty() ? g.c->id : g.c->incident);
   };
+  if (std::none_of(cands.begin(), cands.end(), [](const GeoCandidate& g) { return g.geo == GeoCandidate::kOpen; })) return 0;
   if (!only_if_decisive) {
     for (auto& g : cands) {
       if (g.geo == GeoCandidate::kOpen) run_geometric(g, features, o, orb, geo_opts);
@@ -583,33 +584,30 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
   }
   const Retained* best = bestg ? bestg->c : nullptr;
   v.scores.duplicate = best_score;
-  std::vector<Reason> duplicate_reasons;
+  auto at = v.reasons.begin() + static_cast<std::ptrdiff_t>(duplicate_reason_at);
   if (bestg) {
     const GeoCandidate& g = *bestg;
     const double photo = g.photo_now();
     const std::string where = g.c->id + " at " + describe_distance(g.d) + ", " + describe_gap(g.gap);
     if (photo > 0.0 && photo >= g.text) {
-      duplicate_reasons.push_back(
-          {photo == 1.0 ? "DUP_SAME_PHOTO" : "DUP_SAME_SCENE", "duplicate", best_score,
+      at = 1 + v.reasons.insert(at, Reason{photo == 1.0 ? "DUP_SAME_PHOTO" : "DUP_SAME_SCENE", "duplicate", best_score,
            photo == 1.0 ? "same photo as " + where + " (PDQ distance " + std::to_string(g.photo_value) + ")"
                         : "same scene as " + where + " (" + std::to_string(g.photo_value) + " ORB homography inliers)"});
     } else if (g.text > g.base) {
-      duplicate_reasons.push_back({"DUP_SIMILAR_TEXT", "duplicate", best_score, "text " + fmt("%.0f%%", g.sim * 100) + " similar to " + where});
+      at = 1 + v.reasons.insert(at, Reason{"DUP_SIMILAR_TEXT", "duplicate", best_score, "text " + fmt("%.0f%%", g.sim * 100) + " similar to " + where});
     } else {
-      duplicate_reasons.push_back({"DUP_NEARBY_SAME_CATEGORY", "duplicate", best_score,
+      at = 1 + v.reasons.insert(at, Reason{"DUP_NEARBY_SAME_CATEGORY", "duplicate", best_score,
                                    (report.category.empty() ? std::string("uncategorised report ")
                                                             : "same category (" + report.category + ") as ") + where});
     }
   }
   if (skipped > 0) {
     // Said in the verdict, so the duplicate score reads as what it is: without that evidence.
-    duplicate_reasons.push_back({"DUP_GEOMETRIC_NOT_NEEDED", "duplicate", 0.0,
+    at = 1 + v.reasons.insert(at, Reason{"DUP_GEOMETRIC_NOT_NEEDED", "duplicate", 0.0,
                                  "geometric check of " + std::to_string(skipped) + " candidate(s) not run: " +
                                      (risk >= t.reject ? std::string("the report is rejected on its risk")
                                                        : "a same-scene match could not change the decision")});
   }
-  v.reasons.insert(v.reasons.begin() + static_cast<std::ptrdiff_t>(duplicate_reason_at), duplicate_reasons.begin(),
-                   duplicate_reasons.end());
   const bool dup = best && best_score >= t.duplicate;
   if (risk >= t.reject) {
     v.decision = Decision::kReject;

@@ -27,6 +27,7 @@
 #include <unordered_map>
 
 #include "cluster/sphere_grid.hpp"
+#include "core/flat_hash_table.hpp"
 #include "saring/core/error.hpp"
 
 namespace saring {
@@ -57,48 +58,23 @@ struct CellKey {
   bool operator==(const CellKey&) const = default;
 };
 
-// Open addressing with linear probing, no erase (the block table is rebuilt by compaction). The
-// table holds only a hash and the block index (16 bytes, so probes stay cheap in a table of a few
-// million blocks); keys are compared in the blocks themselves.
+// Block key -> block index (no erase: the block table is rebuilt by compaction). Keys are compared
+// in the blocks themselves.
 class CellKeyMap {
  public:
   static constexpr std::uint32_t kMissing = kNone;
-  explicit CellKeyMap(std::size_t expected = 16) { rehash(expected * 2 + 16); }
+  explicit CellKeyMap(std::size_t expected = 16) : table_(expected) {}
   template <typename KeyOf>
   std::uint32_t find(const CellKey& key, KeyOf&& key_of) const {
-    const std::uint64_t hv = hash(key);
-    std::size_t i = static_cast<std::size_t>(hv) & mask_;
-    while (true) {
-      const Entry& e = entries_[i];
-      if (e.value == kMissing) return kMissing;
-      if (e.hash == hv && key_of(e.value) == key) return e.value;
-      i = (i + 1) & mask_;
-    }
+    return table_.find(hash(key), [&](std::uint32_t v) { return key_of(v) == key; });
   }
-  // The value stored for key; stores `value` when absent (key_of(value) must give key then).
+  // The value stored for key; stores `value` when absent.
   template <typename KeyOf>
   std::uint32_t insert(const CellKey& key, std::uint32_t value, KeyOf&& key_of) {
-    if ((size_ + 1) * 2 > entries_.size()) rehash(entries_.size() * 2);
-    const std::uint64_t hv = hash(key);
-    std::size_t i = static_cast<std::size_t>(hv) & mask_;
-    while (true) {
-      Entry& e = entries_[i];
-      if (e.value == kMissing) {
-        e.hash = hv;
-        e.value = value;
-        ++size_;
-        return value;
-      }
-      if (e.hash == hv && key_of(e.value) == key) return e.value;
-      i = (i + 1) & mask_;
-    }
+    return table_.find_or_insert(hash(key), value, [&](std::uint32_t v) { return key_of(v) == key; });
   }
 
  private:
-  struct Entry {
-    std::uint64_t hash = 0;
-    std::uint32_t value = kMissing;
-  };
   // Blocks of one 4 x 4 x 4 group share a run of 64 slots, so the lookups for a new block's
   // neighbours touch a few runs instead of a dozen scattered cache lines.
   static std::uint64_t hash(const CellKey& k) {
@@ -112,88 +88,29 @@ class CellKeyMap {
     h ^= h >> 32;
     return (h << 6) | static_cast<std::uint64_t>(((k.x & 3) << 4) | ((k.y & 3) << 2) | (k.z & 3));
   }
-  void rehash(std::size_t want) {
-    std::size_t cap = 16;
-    while (cap < want) cap <<= 1;
-    std::vector<Entry> old;
-    old.swap(entries_);
-    entries_.assign(cap, Entry{});
-    mask_ = cap - 1;
-    for (const Entry& e : old) {
-      if (e.value == kMissing) continue;
-      std::size_t i = static_cast<std::size_t>(e.hash) & mask_;
-      while (entries_[i].value != kMissing) i = (i + 1) & mask_;
-      entries_[i] = e;
-    }
-  }
-  std::vector<Entry> entries_;
-  std::size_t mask_ = 0;
-  std::size_t size_ = 0;
+  FlatHashTable<std::uint64_t, std::uint32_t> table_;
 };
+static_assert(CellKeyMap::kMissing == FlatHashTable<std::uint64_t, std::uint32_t>::kNoValue);
 
-// Report id -> slot: open addressing with linear probing and backward-shift deletion. An entry is
-// the low 32 bits of the id's hash (home index and a cheap filter) and the slot; the id itself is
-// compared in the clusterer's id table. 8 bytes per entry instead of a node per id.
+// Report id -> slot: 8 bytes per entry (the low 32 bits of the id's hash and the slot) instead of
+// a node per id; the id itself is compared in the clusterer's id table.
 class IdMap {
  public:
   static std::uint32_t hash(std::string_view id) {
     return static_cast<std::uint32_t>(std::hash<std::string_view>{}(id));
   }
-  std::size_t size() const { return size_; }
+  std::size_t size() const { return table_.size(); }
   std::uint32_t find(std::string_view id, std::uint32_t hv, const std::vector<std::string>& ids) const {
-    if (entries_.empty()) return kNone;
-    for (std::size_t i = hv & mask_;; i = (i + 1) & mask_) {
-      const Entry& e = entries_[i];
-      if (e.slot == kNone) return kNone;
-      if (e.hash == hv && ids[e.slot] == id) return e.slot;
-    }
+    return table_.find(hv, [&](std::uint32_t s) { return ids[s] == id; });
   }
   // The id must not be present.
-  void insert(std::uint32_t hv, std::uint32_t slot) {
-    if ((size_ + 1) * 2 > entries_.size()) rehash(entries_.empty() ? 64 : entries_.size() * 2);
-    std::size_t i = hv & mask_;
-    while (entries_[i].slot != kNone) i = (i + 1) & mask_;
-    entries_[i] = Entry{hv, slot};
-    ++size_;
-  }
-  void erase(std::uint32_t hv, std::uint32_t slot) {
-    std::size_t i = hv & mask_;
-    while (entries_[i].slot != slot) i = (i + 1) & mask_;
-    // Backward shift: later entries of the probe run move up unless that would put them before
-    // their home index.
-    for (std::size_t j = (i + 1) & mask_; entries_[j].slot != kNone; j = (j + 1) & mask_) {
-      const std::size_t home = entries_[j].hash & mask_;
-      const bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
-      if (movable) {
-        entries_[i] = entries_[j];
-        i = j;
-      }
-    }
-    entries_[i] = Entry{};
-    --size_;
-  }
+  void insert(std::uint32_t hv, std::uint32_t slot) { table_.insert(hv, slot); }
+  void erase(std::uint32_t hv, std::uint32_t slot) { table_.erase(hv, slot); }
 
  private:
-  struct Entry {
-    std::uint32_t hash = 0;
-    std::uint32_t slot = kNone;
-  };
-  void rehash(std::size_t cap) {
-    std::vector<Entry> old;
-    old.swap(entries_);
-    entries_.assign(cap, Entry{});
-    mask_ = cap - 1;
-    for (const Entry& e : old) {
-      if (e.slot == kNone) continue;
-      std::size_t i = e.hash & mask_;
-      while (entries_[i].slot != kNone) i = (i + 1) & mask_;
-      entries_[i] = e;
-    }
-  }
-  std::vector<Entry> entries_;
-  std::size_t mask_ = 0;
-  std::size_t size_ = 0;
+  FlatHashTable<std::uint32_t, std::uint32_t> table_;
 };
+static_assert(kNone == FlatHashTable<std::uint32_t, std::uint32_t>::kNoValue);
 
 std::int64_t floor_div(std::int64_t a, __int128 b) {
   const __int128 q = a / b;

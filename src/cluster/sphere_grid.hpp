@@ -14,6 +14,7 @@
 #include <new>
 #include <vector>
 
+#include "core/flat_hash_table.hpp"
 #include "core/huge_pages.hpp"
 #include "saring/cluster/geodesic.hpp"
 
@@ -105,62 +106,27 @@ inline void neighbour_keys(std::uint64_t k, std::uint64_t out[27]) {
 // The large per-point arrays of a batch run use BigVector (core/huge_pages.hpp): first touches of
 // fresh memory dominate a million-point run on small VMs, and huge pages cut the faults 512-fold.
 
-// Open-addressing hash map from cell key to a 32-bit value (linear probing, no erase).
+// Cell key -> 32-bit value (no erase), over the shared open-addressing table.
 class CellMap {
  public:
   static constexpr std::uint32_t kMissing = 0xffffffffu;
-  explicit CellMap(std::size_t expected = 16) { rehash(expected * 2 + 16); }
-  std::uint32_t find(std::uint64_t key) const {
-    std::size_t i = slot(key);
-    while (true) {
-      const Entry& e = entries_[i];
-      if (e.value == kMissing) return kMissing;
-      if (e.key == key) return e.value;
-      i = (i + 1) & mask_;
-    }
-  }
+  explicit CellMap(std::size_t expected = 16) : table_(expected) {}
+  std::uint32_t find(std::uint64_t key) const { return table_.find(mix(key), [](std::uint32_t) { return true; }); }
   // Returns the value stored for key, inserting `value` when absent.
   std::uint32_t insert(std::uint64_t key, std::uint32_t value) {
-    if ((size_ + 1) * 2 > entries_.size()) rehash(entries_.size() * 2);
-    std::size_t i = slot(key);
-    while (true) {
-      Entry& e = entries_[i];
-      if (e.value == kMissing) {
-        e.key = key;
-        e.value = value;
-        ++size_;
-        return value;
-      }
-      if (e.key == key) return e.value;
-      i = (i + 1) & mask_;
-    }
+    return table_.find_or_insert(mix(key), value, [](std::uint32_t) { return true; });
   }
-  std::size_t size() const { return size_; }
+  std::size_t size() const { return table_.size(); }
 
  private:
-  struct Entry {
-    std::uint64_t key = 0;
-    std::uint32_t value = kMissing;
-  };
-  std::size_t slot(std::uint64_t key) const {
+  // A bijection (odd multiplier, then xor-shift), so equal mixes mean equal keys and the table
+  // needs no key of its own.
+  static std::uint64_t mix(std::uint64_t key) {
     std::uint64_t h = key * 0x9E3779B97F4A7C15ull;
-    h ^= h >> 29;
-    return static_cast<std::size_t>(h) & mask_;
+    return h ^ (h >> 29);
   }
-  void rehash(std::size_t want) {
-    std::size_t cap = 16;
-    while (cap < want) cap <<= 1;
-    std::vector<Entry> old;
-    old.swap(entries_);
-    entries_.assign(cap, Entry{});
-    mask_ = cap - 1;
-    size_ = 0;
-    for (const Entry& e : old)
-      if (e.value != kMissing) insert(e.key, e.value);
-  }
-  std::vector<Entry> entries_;
-  std::size_t mask_ = 0;
-  std::size_t size_ = 0;
+  FlatHashTable<std::uint64_t, std::uint32_t> table_;
 };
+static_assert(CellMap::kMissing == FlatHashTable<std::uint64_t, std::uint32_t>::kNoValue);
 
 }  // namespace saring::detail

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/flat_hash_table.hpp"
 #include "orb_cache.hpp"
 #include "saring/filter/filter.hpp"
 #include "saring/filter/similarity.hpp"
@@ -171,94 +172,42 @@ class CellMap {
   std::size_t size_ = 0;
 };
 
-// Open addressing from a string key's 64-bit hash to a 64-bit value (linear probing at most half
-// full, backward-shift deletion). Only the hash is stored; the caller confirms a hash match against
-// its own copy of the key (`same(value)`), so looking up an absent key reads one line of the table
-// and nothing else, where a std::unordered_map reads a bucket and then a node (two cache misses at
-// a million entries).
+// A string key's 64-bit hash -> a 64-bit value, over the shared FlatHashTable: only the hash is
+// stored, and the caller confirms a hash match against its own copy of the key (`same(value)`), so
+// looking up an absent key reads one line of the table and nothing else, where a
+// std::unordered_map reads a bucket and then a node (two cache misses at a million entries).
 class HashedSlots {
  public:
   static std::uint64_t hash(std::string_view key) {
-    const std::uint64_t h = std::hash<std::string_view>{}(key);
-    return h == kEmpty ? 1 : h;
+    // std::hash, mixed once more (a bijection), since the table's home slot is the low bits.
+    std::uint64_t h = std::hash<std::string_view>{}(key);
+    h ^= h >> 32;
+    h *= 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 29);
   }
   // The value of the entry with hash `h` for which same(value) holds; nullopt when none.
   template <class Same>
   std::optional<std::uint64_t> find(std::uint64_t h, Same&& same) const {
-    if (slots_.empty()) return std::nullopt;
-    for (std::size_t i = home(h);; i = (i + 1) & mask()) {
-      const Slot& slot = slots_[i];
-      if (slot.hash == kEmpty) return std::nullopt;
-      if (slot.hash == h && same(slot.value)) return slot.value;
-    }
+    return wrap(table_.find(h, same));
   }
   // Adds an entry; the caller has checked that its key is absent.
-  void insert(std::uint64_t h, std::uint64_t value) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
-    std::size_t i = home(h);
-    while (slots_[i].hash != kEmpty) i = (i + 1) & mask();
-    slots_[i] = {h, value};
-    ++size_;
-  }
+  void insert(std::uint64_t h, std::uint64_t value) { table_.insert(h, value); }
   // Removes the entry with this hash and value (values are unique per key); false when absent.
-  bool erase(std::uint64_t h, std::uint64_t value) {
-    if (slots_.empty()) return false;
-    std::size_t i = home(h);
-    for (;; i = (i + 1) & mask()) {
-      if (slots_[i].hash == kEmpty) return false;
-      if (slots_[i].hash == h && slots_[i].value == value) break;
-    }
-    // Backward shift (as CellMap::erase): later entries of the probe run move into the hole unless
-    // their home lies cyclically after it.
-    for (std::size_t j = (i + 1) & mask(); slots_[j].hash != kEmpty; j = (j + 1) & mask()) {
-      const std::size_t k = home(slots_[j].hash);
-      const bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
-      if (stays) continue;
-      slots_[i] = slots_[j];
-      i = j;
-    }
-    slots_[i] = Slot{};
-    --size_;
-    return true;
-  }
+  bool erase(std::uint64_t h, std::uint64_t value) { return table_.erase(h, value); }
   // Prefetches the first slot a lookup of `h` reads.
-  void prefetch(std::uint64_t h) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[home(h)]);
-  }
+  void prefetch(std::uint64_t h) const { table_.prefetch(h); }
   // The value of the first entry with hash `h` without confirming its key (for prefetching what
   // the entry points at); nullopt when none. Probes in the table only.
-  std::optional<std::uint64_t> peek(std::uint64_t h) const {
-    if (slots_.empty()) return std::nullopt;
-    for (std::size_t i = home(h);; i = (i + 1) & mask()) {
-      if (slots_[i].hash == kEmpty) return std::nullopt;
-      if (slots_[i].hash == h) return slots_[i].value;
-    }
-  }
-  std::size_t size() const { return size_; }
-  std::size_t memory_bytes() const { return slots_.capacity() * sizeof(Slot); }
+  std::optional<std::uint64_t> peek(std::uint64_t h) const { return wrap(table_.peek(h)); }
+  std::size_t size() const { return table_.size(); }
+  std::size_t memory_bytes() const { return table_.memory_bytes(); }
 
  private:
-  static constexpr std::uint64_t kEmpty = 0;  // hash() never gives it
-  struct Slot {
-    std::uint64_t hash = kEmpty;
-    std::uint64_t value = 0;
-  };
-  std::size_t mask() const { return slots_.size() - 1; }
-  std::size_t home(std::uint64_t h) const {
-    return static_cast<std::size_t>(((h ^ (h >> 32)) * 0x9E3779B97F4A7C15ull) >> 20) & mask();
+  using Table = detail::FlatHashTable<std::uint64_t, std::uint64_t>;
+  static std::optional<std::uint64_t> wrap(std::uint64_t v) {
+    return v == Table::kNoValue ? std::nullopt : std::optional<std::uint64_t>(v);
   }
-  void grow() {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
-    for (const Slot& slot : old) {
-      if (slot.hash == kEmpty) continue;
-      std::size_t i = home(slot.hash);
-      while (slots_[i].hash != kEmpty) i = (i + 1) & mask();
-      slots_[i] = slot;
-    }
-  }
-  std::vector<Slot> slots_;
-  std::size_t size_ = 0;
+  Table table_;
 };
 
 struct ReporterRecord {

@@ -779,32 +779,32 @@ std::vector<IndexMatch> HammingIndexImpl<Hash>::nearest(const Hash& q, std::size
   return nearest_locked(w, k);
 }
 
+// Runs one search per query under a single read lock.
 template <class Hash>
-std::vector<std::vector<IndexMatch>> HammingIndexImpl<Hash>::query_batch(std::span<const Hash> qs, int radius) const {
-  check_radius(radius, kBits);
+template <class Search>
+std::vector<std::vector<IndexMatch>> HammingIndexImpl<Hash>::each_locked(std::span<const Hash> qs,
+                                                                         Search&& search) const {
   std::vector<std::vector<IndexMatch>> out;
   out.reserve(qs.size());
   auto lock = read_lock();
   for (const Hash& q : qs) {
     std::uint64_t w[W];
     Traits::store(q, w);
-    out.push_back(query_locked(w, radius));
+    out.push_back(search(w));
   }
   return out;
 }
 
 template <class Hash>
+std::vector<std::vector<IndexMatch>> HammingIndexImpl<Hash>::query_batch(std::span<const Hash> qs, int radius) const {
+  check_radius(radius, kBits);
+  return each_locked(qs, [&](const std::uint64_t* w) { return query_locked(w, radius); });
+}
+
+template <class Hash>
 std::vector<std::vector<IndexMatch>> HammingIndexImpl<Hash>::nearest_batch(std::span<const Hash> qs,
                                                                            std::size_t k) const {
-  std::vector<std::vector<IndexMatch>> out;
-  out.reserve(qs.size());
-  auto lock = read_lock();
-  for (const Hash& q : qs) {
-    std::uint64_t w[W];
-    Traits::store(q, w);
-    out.push_back(nearest_locked(w, k));
-  }
-  return out;
+  return each_locked(qs, [&](const std::uint64_t* w) { return nearest_locked(w, k); });
 }
 
 template <class Hash>

@@ -175,6 +175,8 @@ class HammingIndexImpl {
   bool prefer_multi_index(const Segment& s, const int* t) const;
   std::vector<IndexMatch> query_locked(const std::uint64_t* q, int radius) const;
   std::vector<IndexMatch> nearest_locked(const std::uint64_t* q, std::size_t k) const;
+  template <class Search>
+  std::vector<std::vector<IndexMatch>> each_locked(std::span<const Hash> qs, Search&& search) const;
   std::vector<IndexMatch> to_matches(std::vector<Hit>& hits) const;
 
   // glibc's rwlock prefers readers, so a steady stream of queries could starve the writer. A

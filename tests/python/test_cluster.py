@@ -221,3 +221,58 @@ def test_cli_matches_sklearn(tmp_path, cli):
     res = subprocess.run([cli, "cluster", "--eps-m", "30", "--min-pts", "4", str(bad)], capture_output=True, text=True)
     assert res.returncode == 2
     assert "bad.csv:3" in res.stderr
+
+
+def test_cli_incremental_stream_matches_python(tmp_path, cli):
+    """`saring cluster --window/--window-time` streams the rows through the incremental clusterer:
+    each report's incident on arrival, and the events, as the Python clusterer gives them."""
+    import json
+    import subprocess
+    rng = np.random.default_rng(21)
+    n = 500
+    centres = rng.uniform([-6.205, 106.795], [-6.195, 106.805], size=(5, 2))
+    pts = centres[rng.integers(0, 5, n)] + rng.normal(0, 0.0003, (n, 2))
+    times = np.cumsum(rng.integers(0, 120, n))
+    f = tmp_path / "stream.csv"
+    f.write_text("id,lat,lon,time\n" + "".join(
+        f"r{i},{pts[i, 0]!r},{pts[i, 1]!r},{int(times[i])}\n" for i in range(n)))
+    for flags, window, span in ((["--window", "150"], 150, None), (["--window-time", "3h"], None, 3 * 3600)):
+        ev_file = tmp_path / "events.jsonl"
+        out = subprocess.run([cli, "cluster", "--eps-m", "40", "--min-pts", "3", *flags, "--events", str(ev_file),
+                              str(f)], capture_output=True, text=True, check=True).stdout.splitlines()
+        assert out[0] == "id,incident"
+        c = saring.IncrementalClusterer(40, 3)
+        expected, expected_events = [], []
+        for i in range(n):
+            step = []
+            if span is not None:
+                step += c.expire_before(int(times[i]) - span)
+            if window is not None:
+                while len(c) >= window:
+                    step += c.expire_oldest()
+            step += c.insert(f"r{i}", pts[i, 0], pts[i, 1], time=int(times[i]))
+            expected.append(f"r{i},{c.incident_of(f'r{i}')}")
+            expected_events += [{"report": f"r{i}", "kind": e.kind, "incident": e.incident, "others": list(e.others)}
+                                for e in step]
+        assert out[1:] == expected, flags
+        got_events = [json.loads(line) for line in ev_file.read_text().splitlines()]
+        assert got_events == expected_events, flags
+        kinds = {e["kind"] for e in got_events}
+        assert "created" in kinds and len(kinds) >= 2, (flags, kinds)  # the stream also merges/splits/ends
+    # Bad use: a time window without a time column, --events without a window, scikit-learn borders.
+    no_time = tmp_path / "no_time.csv"
+    no_time.write_text("id,lat,lon\na,-6.2,106.8\n")
+    res = subprocess.run([cli, "cluster", "--eps-m", "40", "--min-pts", "3", "--window-time", "1h", str(no_time)],
+                         capture_output=True, text=True)
+    assert res.returncode == 2 and "time column" in res.stderr
+    res = subprocess.run([cli, "cluster", "--eps-m", "40", "--min-pts", "3", "--events", str(tmp_path / "e"), str(f)],
+                         capture_output=True, text=True)
+    assert res.returncode == 2 and "--events needs" in res.stderr
+    res = subprocess.run([cli, "cluster", "--eps-m", "40", "--min-pts", "3", "--window", "9", "--border", "sklearn",
+                          str(f)], capture_output=True, text=True)
+    assert res.returncode == 2 and "nearest-core" in res.stderr
+    dup = tmp_path / "dup.csv"
+    dup.write_text("id,lat,lon\na,-6.2,106.8\na,-6.2,106.8\n")
+    res = subprocess.run([cli, "cluster", "--eps-m", "40", "--min-pts", "3", "--window", "9", str(dup)],
+                         capture_output=True, text=True)
+    assert res.returncode == 2 and "dup.csv:3" in res.stderr  # the reader names the repeated id's line

@@ -34,31 +34,39 @@ FeedbackAction parse_feedback_action(std::string_view name) {
                                      "' (expected confirm, reject_spam, mark_duplicate, unmark_duplicate or fake_location)");
 }
 
-ReportFeatures compute_features(const Report& report) {
+namespace {
+// compute_features; with `prepared`, each photo's bytes and pixels are kept (moved, not copied) for
+// the geometric check of the report being submitted (detail::OrbCache::Prepared).
+ReportFeatures features_of(const Report& report, std::vector<detail::PreparedPhoto>* prepared) {
   ReportFeatures f;
   for (const auto& path : report.photos) {
     PhotoFeatures p;
     p.path = path;
     p.quality = 0;
     // Judging, not parsing: an unreadable or undecodable photo is kept by path only (no hash, no
-    // EXIF) and the verdict still comes.
+    // EXIF) and the verdict still comes, with the reason why (IMG_UNREADABLE).
     try {
-      const std::vector<std::uint8_t> bytes = read_file_bytes(path, DecodeOptions{}.max_input_bytes);
+      std::vector<std::uint8_t> bytes = read_file_bytes(path, DecodeOptions{}.max_input_bytes);
       try {
         p.exif = read_photo_exif(bytes);
       } catch (const Error&) {
       }
-      const Image image = decode_image_bytes(bytes, path);
+      Image image = decode_image_bytes(bytes, path);
       const PdqDihedralHashes d = pdq_hash_dihedral(image.view());
       p.pdq = d.hashes[static_cast<int>(Dihedral::kOriginal)];
       p.dihedral = d.hashes;
       p.quality = d.quality;
-    } catch (const Error&) {
+      if (prepared) prepared->push_back({path, std::move(bytes), std::move(image)});
+    } catch (const Error& e) {
+      p.error = e.what();
     }
     f.photos.push_back(std::move(p));
   }
   return f;
 }
+}  // namespace
+
+ReportFeatures compute_features(const Report& report) { return features_of(report, nullptr); }
 
 struct Filter::Impl {
   FilterOptions options;
@@ -174,7 +182,14 @@ Filter::~Filter() {
   }
 }
 
-Verdict Filter::submit(const Report& report) { return submit(report, compute_features(report)); }
+Verdict Filter::submit(const Report& report) {
+  // Hashing's decoded photos stay at hand for this submit's geometric checks: the new report's
+  // ORB features then need no second read or decode (the ORB work itself is still this call's).
+  std::vector<detail::PreparedPhoto> prepared;
+  const ReportFeatures features = features_of(report, impl_->options.duplicate.geometric_check ? &prepared : nullptr);
+  const detail::OrbCache::Prepared scope(&prepared);
+  return submit(report, features);
+}
 
 Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
   check_report(report);

@@ -39,6 +39,7 @@ json to_json(const FilterOptions& o) {
                     {"geometric_min_inliers", d.geometric_min_inliers},
                     {"geometric_max_side", d.geometric_max_side},
                     {"geometric_max_features", d.geometric_max_features},
+                    {"geometric_only_if_decisive", d.geometric_only_if_decisive},
                     {"text_min_similarity", d.text_min_similarity},
                     {"related_categories", d.related_categories}};
   const auto& p = o.photo_reuse;
@@ -143,6 +144,7 @@ FilterOptions from_json(const json& j) {
   od.geometric_min_inliers = get<int>(d.at("geometric_min_inliers"), "duplicate.geometric_min_inliers");
   od.geometric_max_side = get<int>(d.at("geometric_max_side"), "duplicate.geometric_max_side");
   od.geometric_max_features = get<int>(d.at("geometric_max_features"), "duplicate.geometric_max_features");
+  od.geometric_only_if_decisive = get<bool>(d.at("geometric_only_if_decisive"), "duplicate.geometric_only_if_decisive");
   od.text_min_similarity = get<double>(d.at("text_min_similarity"), "duplicate.text_min_similarity");
   const auto& rc = d.at("related_categories");
   if (!rc.is_array()) throw Error(ErrorCode::kParse, "filter option 'duplicate.related_categories' must be an array of arrays of strings");

@@ -11,6 +11,7 @@
 
 #include "saring/core/error.hpp"
 #include "saring/image/image.hpp"
+#include "orb_cache.hpp"
 
 namespace saring {
 namespace {
@@ -115,21 +116,59 @@ OrbFeatures features_of(const cv::Mat& decoded, const GeometricOptions& options)
   return f;
 }
 
-}  // namespace
-
-OrbFeatures orb_features_from_bytes(const std::vector<std::uint8_t>& bytes, const GeometricOptions& options) {
-  options.validate();
-  if (bytes.empty()) throw Error(ErrorCode::kDecode, "photo bytes are empty");
-  // The image module's decoder (libjpeg directly, with caps), scaled in the DCT for large JPEGs:
-  // ORB only needs max_side pixels, and a phone photo decoded at 1/4 or 1/8 costs a fraction.
+// The image module's decoder (libjpeg directly, with caps), scaled in the DCT for large JPEGs:
+// ORB only needs max_side pixels, and a phone photo decoded at 1/4 or 1/8 costs a fraction.
+DecodeOptions orb_decode_options(const GeometricOptions& options) {
   DecodeOptions decode;
   decode.jpeg_auto_min_side = options.max_side / 2;
-  const Image rgb = decode_image_bytes(bytes, "photo", decode);
+  return decode;
+}
+
+OrbFeatures features_of_rgb(const Image& rgb, const GeometricOptions& options) {
   cv::Mat gray;
   const cv::Mat view(rgb.height(), rgb.width(), CV_8UC3, const_cast<std::uint8_t*>(rgb.data()));
   cv::cvtColor(view, gray, cv::COLOR_RGB2GRAY);
   return features_of(gray, options);
 }
+
+}  // namespace
+
+OrbFeatures orb_features_from_bytes(const std::vector<std::uint8_t>& bytes, const GeometricOptions& options) {
+  options.validate();
+  if (bytes.empty()) throw Error(ErrorCode::kDecode, "photo bytes are empty");
+  return features_of_rgb(decode_image_bytes(bytes, "photo", orb_decode_options(options)), options);
+}
+
+namespace detail {
+bool orb_features_equal(const OrbFeatures& a, const OrbFeatures& b) {
+  const auto& x = a.impl();
+  const auto& y = b.impl();
+  if (x.points != y.points || x.descriptors.size() != y.descriptors.size() || x.descriptors.type() != y.descriptors.type()) return false;
+  return x.descriptors.empty() || cv::norm(x.descriptors, y.descriptors, cv::NORM_HAMMING) == 0;
+}
+
+OrbFeatures orb_features_prepared(const PreparedPhoto& photo, const GeometricOptions& options) {
+  options.validate();
+  // The decode above picks a JPEG's DCT scale as the largest of 8, 4, 2 that keeps both sides at
+  // least jpeg_auto_min_side (image module, choose_denom); other formats decode at full size. When
+  // even 1/2 would be too small, it decodes at full size: exactly the pixels hashing decoded.
+  // Otherwise the reduced decode is cheaper than shrinking the full-size image (and gives other
+  // pixels), so it runs again from the bytes already read. Tests hold both paths equal.
+  if (!photo.image.empty() && photo.image.format() == PixelFormat::kRgb && !photo.bytes.empty()) {
+    const ImageInfo info = probe_image(photo.bytes, photo.path);
+    const int min_side = std::min(info.width, info.height);
+    const bool full_size = info.format != ImageFormat::kJpeg || (min_side + 1) / 2 < orb_decode_options(options).jpeg_auto_min_side;
+    if (full_size && info.width == photo.image.width() && info.height == photo.image.height()) {
+      return features_of_rgb(photo.image, options);
+    }
+  }
+  try {
+    return orb_features_from_bytes(photo.bytes, options);
+  } catch (const Error& e) {
+    throw Error(e.code(), "photo '" + photo.path + "': " + e.what());
+  }
+}
+}  // namespace detail
 
 OrbFeatures orb_features(const std::string& path, const GeometricOptions& options) {
   options.validate();

@@ -210,39 +210,111 @@ std::uint64_t grid_cell(double lat, double lon) {
   return (static_cast<std::uint64_t>(y) << 32) | static_cast<std::uint64_t>(x);
 }
 
-std::shared_ptr<const OrbFeatures> OrbCache::features(const std::string& path, const GeometricOptions& options) {
-  {
-    std::lock_guard lock(mu_);
-    if (auto it = features_.find(path); it != features_.end()) return it->second;
+namespace {
+
+// A duplicate candidate as evaluate scores it. Its photo evidence is known from PDQ (`photo` 1.0
+// or 0.0) unless a geometric check is open: then a same-scene match would make it 0.9.
+struct GeoCandidate {
+  enum Geo : std::uint8_t { kNone, kOpen, kMatched, kNoMatch };
+  const Retained* c = nullptr;
+  std::int64_t gap = 0;
+  double d = 0.0;
+  double closeness = 0.0;
+  double photo = 0.0;
+  int photo_value = 0;  // PDQ distance or ORB inliers, for the reason's detail
+  double sim = 0.0;
+  double text = 0.0;
+  double base = 0.0;
+  bool photos_compared = false;
+  Geo geo = kNone;
+
+  double score(double photo_evidence) const {
+    double evidence = std::max({photo_evidence, text, base});
+    // Photos of both that match neither by hash nor geometry speak against one incident.
+    if (photos_compared && photo_evidence == 0.0) evidence = std::min(evidence, 0.55);
+    return closeness * evidence;
   }
-  std::shared_ptr<const OrbFeatures> f;
-  extractions_.fetch_add(1, std::memory_order_relaxed);
-  try {
-    f = std::make_shared<const OrbFeatures>(orb_features(path, options));
-  } catch (const Error&) {
-    f = nullptr;  // unreadable or undecodable: no geometric evidence from this photo
+  double photo_now() const { return geo == kMatched ? 0.9 : photo; }
+  double known() const { return score(photo_now()); }  // an open check counted as failed
+  double if_matched() const { return score(0.9); }
+};
+
+// Scores within this of the best may end up the best (the final pass breaks ties at 1e-12).
+constexpr double kTieMargin = 1e-9;
+
+void run_geometric(GeoCandidate& g, const ReportFeatures& features, const FilterOptions& o, OrbCache& orb,
+                   const GeometricOptions& geo_opts) {
+  g.geo = GeoCandidate::kNoMatch;
+  for (const auto& p : features.photos) {
+    for (const auto& q : g.c->photos) {
+      if (p.path.empty() || q.path.empty()) continue;
+      const int inl = orb.inliers({p.path, p.pdq ? &*p.pdq : nullptr}, {q.path, q.has_pdq ? &q.pdq : nullptr}, geo_opts);
+      if (inl >= o.duplicate.geometric_min_inliers) {
+        g.geo = GeoCandidate::kMatched;
+        g.photo_value = inl;
+        return;
+      }
+    }
   }
-  std::lock_guard lock(mu_);
-  if (features_.size() >= max_entries_) features_.clear();
-  features_.emplace(path, f);
-  return f;
 }
 
-int OrbCache::inliers(const std::string& a, const std::string& b, const GeometricOptions& options) {
-  const auto key = a < b ? std::make_pair(a, b) : std::make_pair(b, a);
-  {
-    std::lock_guard lock(mu_);
-    if (auto it = pairs_.find(key); it != pairs_.end()) return it->second;
+// Runs open geometric checks only while their results can change what the verdict decides: the
+// incident the report joins (or none). That outcome is a function of the final best candidate
+// and its score (duplicate when >= `duplicate_threshold`). The final best scores at least M, the
+// best score with every open check failed; so only candidates whose score can reach M can be it,
+// and the outcome is settled when all of them, with their check succeeding or failing, give the
+// same incident (or all give none). Otherwise the open check with the highest possible score
+// runs, and the test repeats. When `decided` (rejected on risk) no check can change anything.
+// Returns how many open checks were left that could still have raised the best score.
+std::size_t resolve_geometric(std::vector<GeoCandidate>& cands, bool decided, double duplicate_threshold,
+                              const ReportFeatures& features, const FilterOptions& o, OrbCache& orb,
+                              const GeometricOptions& geo_opts, bool only_if_decisive) {
+  const auto incident = [&](const GeoCandidate& g, double score) -> std::optional<std::string_view> {
+    if (!(score > 1e-12 && score >= duplicate_threshold)) return std::nullopt;
+    return std::string_view(g.c->incident.empty() ? g.c->id : g.c->incident);
+  };
+  if (std::none_of(cands.begin(), cands.end(), [](const GeoCandidate& g) { return g.geo == GeoCandidate::kOpen; })) return 0;
+  if (!only_if_decisive) {
+    for (auto& g : cands) {
+      if (g.geo == GeoCandidate::kOpen) run_geometric(g, features, o, orb, geo_opts);
+    }
+    return 0;
   }
-  const auto fa = features(key.first, options);
-  const auto fb = features(key.second, options);
-  if (fa && fb) matches_.fetch_add(1, std::memory_order_relaxed);
-  const int n = fa && fb ? geometric_same_scene(*fa, *fb, options).inliers : -1;
-  std::lock_guard lock(mu_);
-  if (pairs_.size() >= max_entries_ * 8) pairs_.clear();
-  pairs_.emplace(key, n);
-  return n;
+  while (!decided) {
+    double m = 0.0;
+    for (const auto& g : cands) m = std::max(m, g.known());
+    bool any = false, settled = true;
+    std::optional<std::string_view> outcome;
+    GeoCandidate* pick = nullptr;
+    const auto consider = [&](const GeoCandidate& g, double score) {
+      if (score < m - kTieMargin) return;
+      const auto r = incident(g, score);
+      if (!any) {
+        any = true;
+        outcome = r;
+      } else if (r != outcome) {
+        settled = false;
+      }
+    };
+    for (auto& g : cands) {
+      consider(g, g.known());
+      if (g.geo != GeoCandidate::kOpen) continue;
+      consider(g, g.if_matched());
+      if (g.if_matched() >= m - kTieMargin && (!pick || g.if_matched() > pick->if_matched())) pick = &g;
+    }
+    if (settled || !pick) break;
+    run_geometric(*pick, features, o, orb, geo_opts);
+  }
+  double best = 0.0;
+  for (const auto& g : cands) {
+    if (g.known() > best + 1e-12) best = g.known();
+  }
+  std::size_t left = 0;
+  for (const auto& g : cands) left += g.geo == GeoCandidate::kOpen && g.if_matched() > best + 1e-12;
+  return left;
 }
+
+}  // namespace
 
 Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& geo, const Report& report,
                  const ReportFeatures& features, OrbCache& orb, const std::vector<std::uint32_t>* given_shingles) {
@@ -286,9 +358,6 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
   const GeometricOptions geo_opts = geometric_options(o);
 
   // --- duplicate candidates: same or related category, within radius and window ---
-  double best_score = 0.0;
-  const Retained* best = nullptr;
-  Reason best_reason;
   const double dlat = radius / kMetresPerDegLat;
   const double dlon = radius / (kMetresPerDegLat * std::max(0.01, std::cos(report.lat * M_PI / 180.0)));
   const auto c0 = grid_cell(report.lat - dlat, report.lon - dlon);
@@ -373,69 +442,57 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
     __builtin_prefetch(n.report->photos.data());
     __builtin_prefetch(n.report->shingles.data());
   }
+  // Each candidate's duplicate score is known from PDQ and text, except where the geometric check
+  // (ORB + RANSAC, the expensive step) could raise it: then it is one of two values, `lo` (no
+  // same-scene match) or `hi` (a match). Pass 2 collects them; the checks run after the risk is
+  // known, and only while their results can still change the decision (resolve_geometric).
+  thread_local std::vector<GeoCandidate> scored;
+  scored.clear();
+  double lo_best = 0.0;  // the running best with every open check failing: a lower bound
   for (std::size_t k = 0; k < near.size(); ++k) {
     const std::int64_t gap = near[k].gap;
     const double d = near[k].d;
     const double closeness = (1.0 - 0.3 * d / radius) * (1.0 - 0.2 * static_cast<double>(std::llabs(gap)) / window);
-    if (closeness <= best_score + 1e-12) continue;  // cannot beat the best even with a perfect match
+    if (closeness <= lo_best + 1e-12) continue;  // cannot beat the best even with a perfect match
     const Retained& c = *near[k].report;
     if (c.flags & (kFlagSpam | kFlagFakeLocation | kFlagShrunk)) continue;
 
+    GeoCandidate g;
+    g.c = &c;
+    g.gap = gap;
+    g.d = d;
+    g.closeness = closeness;
     // Photos: PDQ first (cheap), the geometric check for pairs PDQ does not call the same.
-    double photo = 0.0;
-    int photo_value = 0;  // PDQ distance or ORB inliers, for the reason's detail
-    const bool photos_compared = !features.photos.empty() && !c.photos.empty();
+    g.photos_compared = !features.photos.empty() && !c.photos.empty();
     for (const auto& p : features.photos) {
       for (const auto& q : c.photos) {
         if (p.pdq && q.trusted() && p.quality >= 50) {
           const int hd = p.pdq->distance(q.pdq);
-          if (hd <= o.duplicate.photo_same_max_distance && (photo < 1.0 || hd < photo_value)) {
-            photo = 1.0;
-            photo_value = hd;
+          if (hd <= o.duplicate.photo_same_max_distance && (g.photo < 1.0 || hd < g.photo_value)) {
+            g.photo = 1.0;
+            g.photo_value = hd;
           }
         }
       }
     }
     // With the same photo by hash the evidence is 1.0 and the reason the photo's, whatever the text.
-    const double sim = photo >= 1.0 ? 0.0 : shingle_similarity(shingles, c.shingles);
-    const double text = sim >= o.duplicate.text_min_similarity ? 0.55 + 0.45 * sim : 0.0;
-    // The geometric check is the expensive step: only when it could change the outcome.
-    if (photo < 1.0 && o.duplicate.geometric_check && photos_compared &&
-        closeness * 0.9 > best_score + 1e-12) {
+    g.sim = g.photo >= 1.0 ? 0.0 : shingle_similarity(shingles, c.shingles);
+    g.text = g.sim >= o.duplicate.text_min_similarity ? 0.55 + 0.45 * g.sim : 0.0;
+    g.base = g.photos_compared ? 0.3 : 0.45;
+    if (g.photo < 1.0 && o.duplicate.geometric_check && g.photos_compared) {
+      bool pair = false;
       for (const auto& p : features.photos) {
-        for (const auto& q : c.photos) {
-          if (p.path.empty() || q.path.empty() || photo >= 0.9) continue;
-          const int inl = orb.inliers(p.path, q.path, geo_opts);
-          if (inl >= o.duplicate.geometric_min_inliers) {
-            photo = 0.9;
-            photo_value = inl;
-          }
-        }
+        for (const auto& q : c.photos) pair = pair || (!p.path.empty() && !q.path.empty());
       }
+      if (pair) g.geo = GeoCandidate::kOpen;
     }
-    const double base = photos_compared ? 0.3 : 0.45;
-    double evidence = std::max({photo, text, base});
-    // Photos of both that match neither by hash nor geometry speak against one incident.
-    if (photos_compared && photo == 0.0) evidence = std::min(evidence, 0.55);
-    const double score = closeness * evidence;
-    if (score > best_score + 1e-12) {
-      best_score = score;
-      best = &c;
-      const std::string where = c.id + " at " + describe_distance(d) + ", " + describe_gap(gap);
-      if (photo > 0.0 && photo >= text) {
-        best_reason = {photo == 1.0 ? "DUP_SAME_PHOTO" : "DUP_SAME_SCENE", "duplicate", score,
-                       photo == 1.0 ? "same photo as " + where + " (PDQ distance " + std::to_string(photo_value) + ")"
-                                    : "same scene as " + where + " (" + std::to_string(photo_value) + " ORB homography inliers)"};
-      } else if (text > base) {
-        best_reason = {"DUP_SIMILAR_TEXT", "duplicate", score, "text " + fmt("%.0f%%", sim * 100) + " similar to " + where};
-      } else {
-        best_reason = {"DUP_NEARBY_SAME_CATEGORY", "duplicate", score,
-                       (report.category.empty() ? std::string("uncategorised report ") : "same category (" + report.category + ") as ") + where};
-      }
-    }
+    const double lo = g.score(g.photo);
+    if (g.geo == GeoCandidate::kOpen && g.score(0.9) <= lo) g.geo = GeoCandidate::kNone;  // cannot matter
+    if (lo > lo_best + 1e-12) lo_best = lo;
+    scored.push_back(g);
   }
-  v.scores.duplicate = best_score;
-  if (best) add_reason(v.reasons, best_reason);
+  // The duplicate reason goes where it always stood among the reasons (after the geotag ones).
+  const std::size_t duplicate_reason_at = v.reasons.size();
 
   // --- photo reuse over the whole retention window (index module; dihedral when known) ---
   double reuse = 0.0;
@@ -483,6 +540,11 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
     }
   }
 
+  // A photo hashing could not read or decode: said, so a moderator knows why it weighed nothing.
+  for (const auto& p : features.photos) {
+    if (!p.error.empty()) add_reason(v.reasons, {"IMG_UNREADABLE", "image", 0.0, p.error});
+  }
+
   double reputation_risk = 0.0;
   if (!report.reporter.empty()) {
     if (const ReporterRecord* found = s.reporters.find(report.reporter)) {
@@ -508,6 +570,44 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
   // --- decide ---
   const double risk = 1.0 - (1.0 - geotag) * (1.0 - v.scores.spam) * (1.0 - reuse) * (1.0 - reputation_risk);
   v.scores.total = risk;
+  const std::size_t skipped =
+      resolve_geometric(scored, risk >= t.reject, t.duplicate, features, o, orb, geo_opts, o.duplicate.geometric_only_if_decisive);
+  // The best candidate in commit order (ties keep the earlier), open checks counted as failed.
+  double best_score = 0.0;
+  const GeoCandidate* bestg = nullptr;
+  for (const auto& g : scored) {
+    const double score = g.known();
+    if (score > best_score + 1e-12) {
+      best_score = score;
+      bestg = &g;
+    }
+  }
+  const Retained* best = bestg ? bestg->c : nullptr;
+  v.scores.duplicate = best_score;
+  auto at = v.reasons.begin() + static_cast<std::ptrdiff_t>(duplicate_reason_at);
+  if (bestg) {
+    const GeoCandidate& g = *bestg;
+    const double photo = g.photo_now();
+    const std::string where = g.c->id + " at " + describe_distance(g.d) + ", " + describe_gap(g.gap);
+    if (photo > 0.0 && photo >= g.text) {
+      at = 1 + v.reasons.insert(at, Reason{photo == 1.0 ? "DUP_SAME_PHOTO" : "DUP_SAME_SCENE", "duplicate", best_score,
+           photo == 1.0 ? "same photo as " + where + " (PDQ distance " + std::to_string(g.photo_value) + ")"
+                        : "same scene as " + where + " (" + std::to_string(g.photo_value) + " ORB homography inliers)"});
+    } else if (g.text > g.base) {
+      at = 1 + v.reasons.insert(at, Reason{"DUP_SIMILAR_TEXT", "duplicate", best_score, "text " + fmt("%.0f%%", g.sim * 100) + " similar to " + where});
+    } else {
+      at = 1 + v.reasons.insert(at, Reason{"DUP_NEARBY_SAME_CATEGORY", "duplicate", best_score,
+                                   (report.category.empty() ? std::string("uncategorised report ")
+                                                            : "same category (" + report.category + ") as ") + where});
+    }
+  }
+  if (skipped > 0) {
+    // Said in the verdict, so the duplicate score reads as what it is: without that evidence.
+    at = 1 + v.reasons.insert(at, Reason{"DUP_GEOMETRIC_NOT_NEEDED", "duplicate", 0.0,
+                                 "geometric check of " + std::to_string(skipped) + " candidate(s) not run: " +
+                                     (risk >= t.reject ? std::string("the report is rejected on its risk")
+                                                       : "a same-scene match could not change the decision")});
+  }
   const bool dup = best && best_score >= t.duplicate;
   if (risk >= t.reject) {
     v.decision = Decision::kReject;

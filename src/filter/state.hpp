@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/flat_hash_table.hpp"
+#include "orb_cache.hpp"
 #include "saring/filter/filter.hpp"
 #include "saring/filter/similarity.hpp"
 #include "saring/geo/geotag.hpp"
@@ -301,31 +302,6 @@ struct State {
   }
   Retained& at(std::uint64_t slot) { return reports[slot - first_slot]; }
   const Retained& at(std::uint64_t slot) const { return reports[slot - first_slot]; }
-};
-
-// geometric_match when only `same_scene` matters: RANSAC is skipped when fewer than
-// min_inliers matches pass the ratio test (then `inliers` is 0). same_scene is always as
-// geometric_match gives it.
-GeometricMatch geometric_same_scene(const OrbFeatures& a, const OrbFeatures& b, const GeometricOptions& options);
-
-// Caches ORB features per photo path and match results per pair (bounded, thread-safe).
-class OrbCache {
- public:
-  explicit OrbCache(std::size_t max_entries = 512) : max_entries_(max_entries) {}
-  // Inliers of the homography between two photos (0 when too few matches pass the ratio test to
-  // reach min_inliers); -1 when either cannot be read.
-  int inliers(const std::string& a, const std::string& b, const GeometricOptions& options);
-  std::shared_ptr<const OrbFeatures> features(const std::string& path, const GeometricOptions& options);
-  std::uint64_t extractions() const { return extractions_.load(std::memory_order_relaxed); }
-  std::uint64_t matches() const { return matches_.load(std::memory_order_relaxed); }
-
- private:
-  std::atomic<std::uint64_t> extractions_{0};
-  std::atomic<std::uint64_t> matches_{0};
-  std::mutex mu_;
-  std::size_t max_entries_;
-  std::unordered_map<std::string, std::shared_ptr<const OrbFeatures>> features_;
-  std::map<std::pair<std::string, std::string>, int> pairs_;
 };
 
 double geodesic_m(double lat1, double lon1, double lat2, double lon2);

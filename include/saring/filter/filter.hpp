@@ -42,6 +42,9 @@ struct PhotoFeatures {
   // known: photo reuse then also finds a rotated or mirrored copy. Not journaled.
   std::optional<std::array<Hash256, 8>> dihedral;
   std::optional<PhotoExif> exif;  // EXIF facts for the geotag checks (GPS, time). Not journaled.
+  // Why the photo could not be read or decoded (compute_features); empty when it could. The
+  // verdict then carries IMG_UNREADABLE with this text. Not journaled.
+  std::string error;
 };
 
 struct ReportFeatures {

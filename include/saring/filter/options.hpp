@@ -33,6 +33,9 @@ struct DuplicateOptions {
   int geometric_min_inliers = 20;      // homography inliers that make two photos one scene
   int geometric_max_side = 512;        // photos are downscaled to this longest side for ORB
   int geometric_max_features = 300;
+  // Run a geometric check only while its result can change the decision (the incident the report
+  // joins, or none); a verdict whose checks were left out says so (DUP_GEOMETRIC_NOT_NEEDED).
+  bool geometric_only_if_decisive = true;
   double text_min_similarity = 0.3;    // Jaccard of word shingles counted as "similar text"
   // Groups of categories that can describe one incident (e.g. banjir and genangan).
   std::vector<std::vector<std::string>> related_categories = {{"banjir", "genangan"},

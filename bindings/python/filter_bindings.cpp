@@ -35,7 +35,9 @@ void register_filter(py::module_& m) {
            py::arg("path") = "", py::arg("pdq") = std::nullopt, py::arg("quality") = 100)
       .def_readwrite("path", &PhotoFeatures::path)
       .def_readwrite("pdq", &PhotoFeatures::pdq)
-      .def_readwrite("quality", &PhotoFeatures::quality);
+      .def_readwrite("quality", &PhotoFeatures::quality)
+      .def_readwrite("error", &PhotoFeatures::error,
+                     "Why the photo could not be read or decoded; empty when it could (verdict reason IMG_UNREADABLE)");
   py::class_<ReportFeatures>(m, "ReportFeatures")
       .def(py::init([](std::vector<PhotoFeatures> photos) { return ReportFeatures{std::move(photos)}; }),
            py::arg("photos") = std::vector<PhotoFeatures>{})

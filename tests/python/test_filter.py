@@ -109,3 +109,18 @@ def test_cli_run_open311(cli, tmp_path):
     assert fb.returncode == 0, fb.stderr
     bad = subprocess.run([cli, "run", "--set", "duplicate.radius=5", str(src)], capture_output=True, text=True)
     assert bad.returncode == 2 and "duplicate.radius" in bad.stderr
+
+
+def test_unreadable_photo_is_named(tmp_path):
+    """A photo that cannot be decoded gives no hash, an error naming the file, and IMG_UNREADABLE."""
+    bad = tmp_path / "broken.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    r = saring.Report.from_json(json.dumps({"id": "p1", "time": "2026-10-01T08:00:00+07:00", "lat": -6.2,
+                                            "lon": 106.8, "category": "sampah", "photos": [str(bad)]}))
+    feats = saring.compute_features(r)
+    assert feats.photos[0].pdq is None
+    assert "broken.jpg" in feats.photos[0].error
+    v = saring.Filter(saring.FilterOptions.load(overrides=["journal.sync=none"])).submit(r)
+    codes = [x.code for x in v.reasons]
+    assert "IMG_UNREADABLE" in codes
+    assert v.decision in ("accept", "review")

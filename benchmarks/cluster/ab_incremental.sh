@@ -4,6 +4,8 @@
 # BUILD_DIR is a Release build of the current tree (its libsaring.a is "new"); OLD_REV's
 # src/cluster and src/core sources are compiled with the namespace renamed to saring_old, so both
 # live in one process. Needs g++ and the same headers as the build. Work files go to a temp dir.
+# Both clusterers in one process means twice the memory: a change to memory layout or page size can
+# look better here than alone, so confirm such changes with bm_cluster.
 set -eu
 build=$1; rev=$2; window=${3:-1000000}; steps=${4:-30000}; runs=${5:-1}
 root=$(cd "$(dirname "$0")/../.." && pwd)

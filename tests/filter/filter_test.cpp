@@ -12,6 +12,7 @@ namespace {
 
 using test::make_report;
 using test::random_hash;
+using test::scene_reports;
 using test::with_pdq;
 
 FilterOptions quiet() {
@@ -93,12 +94,7 @@ TEST(Filter, DifferentPhotosNearbyStaySeparate) {
 TEST(Filter, GeometricCheckFindsSameSceneFromPaths) {
   Filter f(quiet());
   const std::string dir = std::string(SARING_TEST_DATA_DIR) + "/filter/";
-  Report a = make_report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8);
-  a.photos = {dir + "scene.jpg"};
-  Report b = make_report("b", "2026-10-01T09:00:00+07:00", -6.2003, 106.8);
-  b.photos = {dir + "scene_other_angle.jpg"};
-  Report c = make_report("c", "2026-10-01T09:30:00+07:00", -6.2001, 106.8001);
-  c.photos = {dir + "other.jpg"};
+  auto [a, b, c] = scene_reports(dir);
   f.submit(a, compute_features(a));
   const Verdict vb = f.submit(b, compute_features(b));
   EXPECT_EQ(vb.decision, Decision::kDuplicate);

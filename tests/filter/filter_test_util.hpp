@@ -41,6 +41,21 @@ inline ReportFeatures with_pdq(const Hash256& h) {
   return f;
 }
 
+// Three reports a few tens of metres apart with the photos in tests/data/filter/: a scene, the
+// same scene from another angle an hour later, and an unrelated photo half an hour after that.
+struct SceneReports {
+  Report a, b, c;
+};
+inline SceneReports scene_reports(const std::string& dir) {
+  SceneReports s{make_report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8),
+                 make_report("b", "2026-10-01T09:00:00+07:00", -6.2003, 106.8),
+                 make_report("c", "2026-10-01T09:30:00+07:00", -6.2001, 106.8001)};
+  s.a.photos = {dir + "scene.jpg"};
+  s.b.photos = {dir + "scene_other_angle.jpg"};
+  s.c.photos = {dir + "other.jpg"};
+  return s;
+}
+
 // A fresh, empty directory under the test temp dir.
 inline std::string fresh_dir(const std::string& name) {
   const auto p = std::filesystem::path(::testing::TempDir()) / ("saring_" + name);

@@ -117,12 +117,7 @@ TEST(GeometricSkip, RejectedOnRiskNeedsNoCheck) {
 
 TEST(GeometricSkip, SameSceneStillFoundAndReplayIsIdentical) {
   const std::string state = fresh_dir("geometric_replay");
-  Report a = make_report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8);
-  a.photos = {kDir + "scene.jpg"};
-  Report b = make_report("b", "2026-10-01T09:00:00+07:00", -6.2003, 106.8);
-  b.photos = {kDir + "scene_other_angle.jpg"};
-  Report c = make_report("c", "2026-10-01T09:30:00+07:00", -6.2001, 106.8001);
-  c.photos = {kDir + "other.jpg"};
+  auto [a, b, c] = scene_reports(kDir);
   std::vector<std::string> first;
   {
     Filter f(quiet(), state);

@@ -22,6 +22,7 @@ namespace {
 
 using test::fresh_dir;
 using test::make_report;
+using test::scene_reports;
 
 const std::string kDir = std::string(SARING_TEST_DATA_DIR) + "/filter/";
 const std::string kDemo = std::string(SARING_TEST_DATA_DIR) + "/../../data/demo";

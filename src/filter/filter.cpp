@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <deque>
 #include <shared_mutex>
 
 #include "persist.hpp"
@@ -68,6 +69,12 @@ struct Filter::Impl {
   detail::JournalFile journal;
   std::uint64_t records_since_snapshot = 0;
   std::uint64_t reevaluated = 0;
+  // What the latest commits changed (under `mu`), oldest first: the footprint of commit `seq` is
+  // footprints[seq - footprints_from]. A submit whose evaluation is older than the oldest kept
+  // judges again.
+  static constexpr std::size_t kFootprints = 256;
+  std::deque<detail::Footprint> footprints;
+  std::uint64_t footprints_from = 1;
   mutable detail::OrbCache orb;
   std::unique_ptr<GeotagChecker> geo;
   // Group commit: appended_seq is what the journal holds, synced_seq what is on disk.
@@ -132,6 +139,31 @@ struct Filter::Impl {
     synced_seq = target;
   }
 
+  // Records the footprint of the commit just applied (state.seq).
+  void record_footprint_locked(detail::Footprint&& f) {
+    if (footprints.empty()) footprints_from = state.seq;
+    footprints.push_back(std::move(f));
+    while (footprints.size() > kFootprints) {
+      footprints.pop_front();
+      ++footprints_from;
+    }
+  }
+
+  // Whether the verdict evaluated at seen_seq may differ from one evaluated now: some commit
+  // since then changed what that evaluation read (or is no longer on record).
+  bool stale_locked(std::uint64_t seen_seq, const Report& report, const ReportFeatures& features,
+                    const Verdict& verdict, const detail::ContextReads& reads) const {
+    if (state.seq == seen_seq) return false;
+    if (footprints.empty() || seen_seq + 1 < footprints_from ||
+        state.seq != footprints_from + footprints.size() - 1) {
+      return true;
+    }
+    for (std::uint64_t q = seen_seq + 1; q <= state.seq; ++q) {
+      if (detail::may_affect(footprints[q - footprints_from], options, report, features, verdict)) return true;
+    }
+    return !(detail::read_context(state, options, report) == reads);
+  }
+
   void maybe_snapshot_locked() {
     if (persistent() && options.journal.snapshot_every > 0 &&
         records_since_snapshot >= static_cast<std::uint64_t>(options.journal.snapshot_every)) {
@@ -181,6 +213,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
   Impl& m = *impl_;
   Verdict verdict;
   std::uint64_t seen_seq;
+  detail::ContextReads reads;
   const std::vector<std::uint32_t> shingles = text_shingles(report.text);
   {
     std::shared_lock lock(m.mu);
@@ -195,6 +228,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
     }
     seen_seq = m.state.seq;
     verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb, &shingles);
+    reads = detail::read_context(m.state, m.options, report);
   }
   std::uint64_t my_seq;
   {
@@ -207,12 +241,16 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
       m.after_commit(seq);
       return v;
     }
-    if (m.state.seq != seen_seq) {
+    // Commits since the evaluation that changed nothing it read leave its verdict as it is;
+    // otherwise judge again against the state this commit follows.
+    if (m.stale_locked(seen_seq, report, features, verdict, reads)) {
       verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb, &shingles);
       ++m.reevaluated;
     }
     if (m.persistent()) m.append_locked(detail::encode_submit(report, features, verdict_to_json(verdict)));
-    detail::apply_submit(m.state, m.options, report, features, verdict, &shingles);
+    detail::Footprint footprint;
+    detail::apply_submit(m.state, m.options, report, features, verdict, &shingles, &footprint);
+    m.record_footprint_locked(std::move(footprint));
     my_seq = m.state.seq;
     m.maybe_snapshot_locked();
   }
@@ -245,6 +283,7 @@ void Filter::feedback(const Feedback& f) {
     }
     m.append_locked(m.persistent() ? detail::encode_feedback(f) : std::string());
     detail::apply_feedback(m.state, f, m.options.spam.learning_rate);
+    m.record_footprint_locked(detail::Footprint{true, {}, {}, {}});
     my_seq = m.state.seq;
     m.maybe_snapshot_locked();
   }

@@ -65,6 +65,19 @@ struct Filter::Impl {
   FilterOptions options;
   std::string dir;
   mutable std::shared_mutex mu;  // guards state and journal appends
+  // Taken only while acquiring `mu`: a submit waiting for the writer lock holds it, so new
+  // evaluations queue behind that commit instead of overtaking it. Without it (glibc's rwlock
+  // prefers readers) a committing thread waits for each evaluation the other threads start
+  // meanwhile, and two submitting threads end up taking turns instead of evaluating side by side.
+  mutable std::mutex gate;
+  std::shared_lock<std::shared_mutex> read_lock() const {
+    std::lock_guard g(gate);
+    return std::shared_lock<std::shared_mutex>(mu);
+  }
+  std::unique_lock<std::shared_mutex> write_lock() {
+    std::lock_guard g(gate);
+    return std::unique_lock<std::shared_mutex>(mu);
+  }
   detail::State state;
   detail::JournalFile journal;
   std::uint64_t records_since_snapshot = 0;
@@ -216,7 +229,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
   detail::ContextReads reads;
   const std::vector<std::uint32_t> shingles = text_shingles(report.text);
   {
-    std::shared_lock lock(m.mu);
+    auto lock = m.read_lock();
     if (const auto* held = m.state.find(report.id)) {
       // Held, but perhaps committed by another thread that has not synced yet: make it durable
       // before handing the verdict out.
@@ -232,7 +245,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
   }
   std::uint64_t my_seq;
   {
-    std::unique_lock lock(m.mu);
+    auto lock = m.write_lock();
     if (const auto* held = m.state.find(report.id)) {
       // A concurrent submit of the same id won; it is committed already (maybe not yet synced).
       const Verdict v = detail::decode_verdict(held->verdict, held->id);
@@ -260,12 +273,12 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
 
 Verdict Filter::evaluate(const Report& report, const ReportFeatures& features) const {
   check_report(report);
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->read_lock();
   return detail::evaluate(impl_->state, impl_->options, *impl_->geo, report, features, impl_->orb);
 }
 
 std::optional<Verdict> Filter::verdict_of(const std::string& report_id) const {
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->read_lock();
   if (const auto* held = impl_->state.find(report_id)) return detail::decode_verdict(held->verdict, held->id);
   return std::nullopt;
 }
@@ -274,7 +287,7 @@ void Filter::feedback(const Feedback& f) {
   Impl& m = *impl_;
   std::uint64_t my_seq;
   {
-    std::unique_lock lock(m.mu);
+    auto lock = m.write_lock();
     // Refuse unknown ids before anything is journaled.
     if (!m.state.find(f.report_id)) throw Error(ErrorCode::kNotFound, "feedback names unknown report '" + f.report_id + "'");
     if (f.action == FeedbackAction::kMarkDuplicate) {
@@ -291,14 +304,14 @@ void Filter::feedback(const Feedback& f) {
 }
 
 std::optional<ReporterReputation> Filter::reporter(const std::string& reporter_id) const {
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->read_lock();
   const detail::ReporterRecord* found = impl_->state.reporters.find(reporter_id);
   if (!found) return std::nullopt;
   return found->counts;
 }
 
 std::vector<std::string> Filter::incident_members(const std::string& report_id) const {
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->read_lock();
   const auto* r = impl_->state.find(report_id);
   std::vector<std::string> out;
   if (!r || r->incident.empty()) return out;
@@ -322,12 +335,12 @@ void Filter::sync() {
 }
 
 void Filter::snapshot() {
-  std::unique_lock lock(impl_->mu);
+  auto lock = impl_->write_lock();
   impl_->write_snapshot_locked();
 }
 
 FilterStats Filter::stats() const {
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->read_lock();
   const auto& s = impl_->state;
   FilterStats st;
   st.retained_reports = s.reports.size();

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <deque>
 #include <shared_mutex>
 
 #include "persist.hpp"
@@ -72,10 +73,29 @@ struct Filter::Impl {
   FilterOptions options;
   std::string dir;
   mutable std::shared_mutex mu;  // guards state and journal appends
+  // Taken only while acquiring `mu`: a submit waiting for the writer lock holds it, so new
+  // evaluations queue behind that commit instead of overtaking it. Without it (glibc's rwlock
+  // prefers readers) a committing thread waits for each evaluation the other threads start
+  // meanwhile, and two submitting threads end up taking turns instead of evaluating side by side.
+  mutable std::mutex gate;
+  std::shared_lock<std::shared_mutex> read_lock() const {
+    std::lock_guard g(gate);
+    return std::shared_lock<std::shared_mutex>(mu);
+  }
+  std::unique_lock<std::shared_mutex> write_lock() {
+    std::lock_guard g(gate);
+    return std::unique_lock<std::shared_mutex>(mu);
+  }
   detail::State state;
   detail::JournalFile journal;
   std::uint64_t records_since_snapshot = 0;
   std::uint64_t reevaluated = 0;
+  // What the latest commits changed (under `mu`), oldest first: the footprint of commit `seq` is
+  // footprints[seq - footprints_from]. A submit whose evaluation is older than the oldest kept
+  // judges again.
+  static constexpr std::size_t kFootprints = 256;
+  std::deque<detail::Footprint> footprints;
+  std::uint64_t footprints_from = 1;
   mutable detail::OrbCache orb;
   std::unique_ptr<GeotagChecker> geo;
   // Group commit: appended_seq is what the journal holds, synced_seq what is on disk.
@@ -140,6 +160,31 @@ struct Filter::Impl {
     synced_seq = target;
   }
 
+  // Records the footprint of the commit just applied (state.seq).
+  void record_footprint_locked(detail::Footprint&& f) {
+    if (footprints.empty()) footprints_from = state.seq;
+    footprints.push_back(std::move(f));
+    while (footprints.size() > kFootprints) {
+      footprints.pop_front();
+      ++footprints_from;
+    }
+  }
+
+  // Whether the verdict evaluated at seen_seq may differ from one evaluated now: some commit
+  // since then changed what that evaluation read (or is no longer on record).
+  bool stale_locked(std::uint64_t seen_seq, const Report& report, const ReportFeatures& features,
+                    const Verdict& verdict, const detail::ContextReads& reads) const {
+    if (state.seq == seen_seq) return false;
+    if (footprints.empty() || seen_seq + 1 < footprints_from ||
+        state.seq != footprints_from + footprints.size() - 1) {
+      return true;
+    }
+    for (std::uint64_t q = seen_seq + 1; q <= state.seq; ++q) {
+      if (detail::may_affect(footprints[q - footprints_from], options, report, features, verdict)) return true;
+    }
+    return !(detail::read_context(state, options, report) == reads);
+  }
+
   void maybe_snapshot_locked() {
     if (persistent() && options.journal.snapshot_every > 0 &&
         records_since_snapshot >= static_cast<std::uint64_t>(options.journal.snapshot_every)) {
@@ -196,9 +241,10 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
   Impl& m = *impl_;
   Verdict verdict;
   std::uint64_t seen_seq;
+  detail::ContextReads reads;
   const std::vector<std::uint32_t> shingles = text_shingles(report.text);
   {
-    std::shared_lock lock(m.mu);
+    auto lock = m.read_lock();
     if (const auto* held = m.state.find(report.id)) {
       // Held, but perhaps committed by another thread that has not synced yet: make it durable
       // before handing the verdict out.
@@ -210,10 +256,11 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
     }
     seen_seq = m.state.seq;
     verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb, &shingles);
+    reads = detail::read_context(m.state, m.options, report);
   }
   std::uint64_t my_seq;
   {
-    std::unique_lock lock(m.mu);
+    auto lock = m.write_lock();
     if (const auto* held = m.state.find(report.id)) {
       // A concurrent submit of the same id won; it is committed already (maybe not yet synced).
       const Verdict v = detail::decode_verdict(held->verdict, held->id);
@@ -222,12 +269,16 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
       m.after_commit(seq);
       return v;
     }
-    if (m.state.seq != seen_seq) {
+    // Commits since the evaluation that changed nothing it read leave its verdict as it is;
+    // otherwise judge again against the state this commit follows.
+    if (m.stale_locked(seen_seq, report, features, verdict, reads)) {
       verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb, &shingles);
       ++m.reevaluated;
     }
     if (m.persistent()) m.append_locked(detail::encode_submit(report, features, verdict_to_json(verdict)));
-    detail::apply_submit(m.state, m.options, report, features, verdict, &shingles);
+    detail::Footprint footprint;
+    detail::apply_submit(m.state, m.options, report, features, verdict, &shingles, &footprint);
+    m.record_footprint_locked(std::move(footprint));
     my_seq = m.state.seq;
     m.maybe_snapshot_locked();
   }
@@ -237,12 +288,12 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
 
 Verdict Filter::evaluate(const Report& report, const ReportFeatures& features) const {
   check_report(report);
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->read_lock();
   return detail::evaluate(impl_->state, impl_->options, *impl_->geo, report, features, impl_->orb);
 }
 
 std::optional<Verdict> Filter::verdict_of(const std::string& report_id) const {
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->read_lock();
   if (const auto* held = impl_->state.find(report_id)) return detail::decode_verdict(held->verdict, held->id);
   return std::nullopt;
 }
@@ -251,7 +302,7 @@ void Filter::feedback(const Feedback& f) {
   Impl& m = *impl_;
   std::uint64_t my_seq;
   {
-    std::unique_lock lock(m.mu);
+    auto lock = m.write_lock();
     // Refuse unknown ids before anything is journaled.
     if (!m.state.find(f.report_id)) throw Error(ErrorCode::kNotFound, "feedback names unknown report '" + f.report_id + "'");
     if (f.action == FeedbackAction::kMarkDuplicate) {
@@ -260,6 +311,7 @@ void Filter::feedback(const Feedback& f) {
     }
     m.append_locked(m.persistent() ? detail::encode_feedback(f) : std::string());
     detail::apply_feedback(m.state, f, m.options.spam.learning_rate);
+    m.record_footprint_locked(detail::Footprint{true, {}, {}, {}});
     my_seq = m.state.seq;
     m.maybe_snapshot_locked();
   }
@@ -267,14 +319,14 @@ void Filter::feedback(const Feedback& f) {
 }
 
 std::optional<ReporterReputation> Filter::reporter(const std::string& reporter_id) const {
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->read_lock();
   const detail::ReporterRecord* found = impl_->state.reporters.find(reporter_id);
   if (!found) return std::nullopt;
   return found->counts;
 }
 
 std::vector<std::string> Filter::incident_members(const std::string& report_id) const {
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->read_lock();
   const auto* r = impl_->state.find(report_id);
   std::vector<std::string> out;
   if (!r || r->incident.empty()) return out;
@@ -298,12 +350,12 @@ void Filter::sync() {
 }
 
 void Filter::snapshot() {
-  std::unique_lock lock(impl_->mu);
+  auto lock = impl_->write_lock();
   impl_->write_snapshot_locked();
 }
 
 FilterStats Filter::stats() const {
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->read_lock();
   const auto& s = impl_->state;
   FilterStats st;
   st.retained_reports = s.reports.size();

@@ -134,9 +134,10 @@ void incident_add(State& s, Retained& r, std::uint64_t slot, const std::string& 
   r.incident = key;
 }
 
-void shrink(State& s, std::uint64_t slot) {
+void shrink(State& s, std::uint64_t slot, Footprint* fp) {
   Retained& r = s.at(slot);
   if (r.flags & kFlagShrunk) return;
+  if (fp) fp->cells.push_back(grid_cell(r.lat, r.lon));
   grid_remove(s, r, slot);
   r.flags |= kFlagShrunk;
   r.shingles = {};
@@ -144,11 +145,18 @@ void shrink(State& s, std::uint64_t slot) {
   for (auto& p : r.photos) p.path = {};
 }
 
-void evict_and_shrink(State& s, const FilterOptions& o) {
+void evict_and_shrink(State& s, const FilterOptions& o, Footprint* fp) {
   const std::int64_t keep_from = s.now - o.photo_reuse.retention_s;
   while (!s.reports.empty() && s.reports.front().time.unix < keep_from) {
     const std::uint64_t slot = s.first_slot;
     Retained& r = s.reports.front();
+    if (fp) {
+      fp->cells.push_back(grid_cell(r.lat, r.lon));
+      if (!r.incident.empty()) fp->incidents.push_back(r.incident);
+      for (const auto& p : r.photos) {
+        if (p.trusted()) fp->photos.push_back(p.pdq);
+      }
+    }
     grid_remove(s, r, slot);
     incident_remove(s, r, slot);
     s.by_id.erase(HashedSlots::hash(r.id), slot);
@@ -161,7 +169,7 @@ void evict_and_shrink(State& s, const FilterOptions& o) {
   s.shrink_slot = std::max(s.shrink_slot, s.first_slot);
   s.spam_reporters.prune(s.now);
   const std::int64_t candidate_from = s.now - o.duplicate.retention_s;
-  while (s.shrink_slot < s.next_slot && s.at(s.shrink_slot).time.unix < candidate_from) shrink(s, s.shrink_slot++);
+  while (s.shrink_slot < s.next_slot && s.at(s.shrink_slot).time.unix < candidate_from) shrink(s, s.shrink_slot++, fp);
 }
 
 }  // namespace
@@ -316,6 +324,70 @@ std::size_t resolve_geometric(std::vector<GeoCandidate>& cands, bool decided, do
 
 }  // namespace
 
+std::pair<std::uint64_t, std::uint64_t> candidate_cells(const FilterOptions& o, const Report& report) {
+  const double radius = o.radius_for(report.category);
+  const double dlat = radius / kMetresPerDegLat;
+  const double dlon = radius / (kMetresPerDegLat * std::max(0.01, std::cos(report.lat * M_PI / 180.0)));
+  return {grid_cell(report.lat - dlat, report.lon - dlon), grid_cell(report.lat + dlat, report.lon + dlon)};
+}
+
+bool ContextReads::operator==(const ContextReads& o) const {
+  const auto same_fix = [](const std::optional<GeoHistory::Fix>& a, const std::optional<GeoHistory::Fix>& b) {
+    if (a.has_value() != b.has_value()) return false;
+    return !a || (a->lat == b->lat && a->lon == b->lon && a->time == b->time && a->report_id == b->report_id);
+  };
+  const auto same_reputation = [](const std::optional<ReporterReputation>& a, const std::optional<ReporterReputation>& b) {
+    if (a.has_value() != b.has_value()) return false;
+    return !a || (a->reports == b->reports && a->confirmed == b->confirmed && a->rejected == b->rejected);
+  };
+  return same_fix(last_fix, o.last_fix) && reporters_at == o.reporters_at &&
+         spam.recent_reports == o.spam.recent_reports && spam.judged == o.spam.judged &&
+         spam.rejected == o.spam.rejected && same_reputation(reputation, o.reputation);
+}
+
+ContextReads read_context(const State& s, const FilterOptions& o, const Report& report) {
+  // The same calls evaluate() makes (a superset: whether it needs them depends on the report).
+  ContextReads c;
+  if (report.reporter.empty()) return c;
+  if (o.geotag.enabled) {
+    c.last_fix = s.geo_history.last_fix(report.reporter);
+    c.reporters_at = s.geo_history.reporters_at(report.lat, report.lon, report.time.unix, report.reporter);
+  }
+  c.spam = s.spam_reporters.activity(report.reporter, report.time.unix);
+  if (const ReporterRecord* r = s.reporters.find(report.reporter)) c.reputation = r->counts;
+  return c;
+}
+
+bool may_affect(const Footprint& f, const FilterOptions& o, const Report& report, const ReportFeatures& features,
+                const Verdict& verdict) {
+  if (f.everything) return true;
+  const auto [c0, c1] = candidate_cells(o, report);
+  for (const std::uint64_t cell : f.cells) {
+    const std::uint64_t y = cell >> 32, x = cell & 0xffffffffu;
+    if (y >= (c0 >> 32) && y <= (c1 >> 32) && x >= (c0 & 0xffffffffu) && x <= (c1 & 0xffffffffu)) return true;
+  }
+  if (!f.photos.empty()) {
+    for (const auto& p : features.photos) {
+      if (!p.pdq || p.quality < 50) continue;  // not queried
+      for (const Hash256& h : f.photos) {
+        if (p.dihedral) {
+          for (const Hash256& d : *p.dihedral) {
+            if (d.distance(h) <= o.photo_reuse.max_distance) return true;
+          }
+        } else if (p.pdq->distance(h) <= o.photo_reuse.max_distance) {
+          return true;
+        }
+      }
+    }
+  }
+  if (verdict.incident) {
+    for (const auto& key : f.incidents) {
+      if (key == *verdict.incident) return true;
+    }
+  }
+  return false;
+}
+
 Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& geo, const Report& report,
                  const ReportFeatures& features, OrbCache& orb, const std::vector<std::uint32_t>* given_shingles) {
   Verdict v;
@@ -358,10 +430,7 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
   const GeometricOptions geo_opts = geometric_options(o);
 
   // --- duplicate candidates: same or related category, within radius and window ---
-  const double dlat = radius / kMetresPerDegLat;
-  const double dlon = radius / (kMetresPerDegLat * std::max(0.01, std::cos(report.lat * M_PI / 180.0)));
-  const auto c0 = grid_cell(report.lat - dlat, report.lon - dlon);
-  const auto c1 = grid_cell(report.lat + dlat, report.lon + dlon);
+  const auto [c0, c1] = candidate_cells(o, report);
   // The interned ids of the categories that may describe one incident with this report
   // (`related`); a category no retained report has is absent, and so are its candidates.
   thread_local std::vector<std::uint32_t> allowed;
@@ -631,7 +700,7 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
 }
 
 void apply_submit(State& s, const FilterOptions& o, const Report& report, const ReportFeatures& features,
-                  const Verdict& verdict, const std::vector<std::uint32_t>* shingles) {
+                  const Verdict& verdict, const std::vector<std::uint32_t>* shingles, Footprint* fp) {
   // A replayed duplicate id is already applied.
   if (s.slot_of(report.id)) {
     ++s.seq;
@@ -662,8 +731,17 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
   if (verdict.decision != Decision::kReject) {
     grid_add(s, r, slot);
     if (verdict.incident) incident_add(s, r, slot, *verdict.incident);
+    if (fp) {
+      fp->cells.push_back(grid_cell(r.lat, r.lon));
+      if (verdict.incident) fp->incidents.push_back(*verdict.incident);
+    }
   }
   index_photos(s, r, slot);
+  if (fp) {
+    for (const auto& p : r.photos) {
+      if (p.trusted()) fp->photos.push_back(p.pdq);
+    }
+  }
   if (!report.reporter.empty()) ++s.reporters[report.reporter].counts.reports;
   s.spam_reporters.record_report(report.reporter, report.time.unix);
   // A spoofed place must not become the reference for the reporter's next report.
@@ -675,7 +753,7 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
   }
   s.now = std::max(s.now, report.time.unix);
   ++s.seq;
-  evict_and_shrink(s, o);
+  evict_and_shrink(s, o, fp);
 }
 
 void apply_feedback(State& s, const Feedback& f, double spam_learning_rate) {

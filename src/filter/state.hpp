@@ -311,13 +311,47 @@ std::uint64_t grid_cell(double lat, double lon);
 GeotagChecker make_geotag_checker(const FilterOptions& options);
 GeoHistory make_geo_history(const FilterOptions& options);
 
+// What one commit changed that an evaluation may have read, besides the per-reporter and
+// per-coordinate facts that ContextReads compares directly. Filter::submit keeps these for the
+// commits since an evaluation: when none of them overlaps what the report's evaluation read, the
+// verdict stands as evaluated, and judging again under the writer lock is skipped.
+struct Footprint {
+  bool everything = false;               // feedback: may change any report's flags, incident, model
+  std::vector<std::uint64_t> cells;      // grid cells that gained or lost entries
+  std::vector<Hash256> photos;           // PDQ hashes that entered or left the photo index
+  std::vector<std::string> incidents;    // incidents that gained or lost members
+};
+
+// The state an evaluation reads about the report's reporter and its exact coordinates (geotag
+// history, spam flood window and moderation tally, reputation). Equal before and after other
+// commits means those reads give what they gave.
+struct ContextReads {
+  std::optional<GeoHistory::Fix> last_fix;
+  std::size_t reporters_at = 0;
+  ReporterActivity spam;
+  std::optional<ReporterReputation> reputation;
+  bool operator==(const ContextReads& o) const;
+};
+ContextReads read_context(const State& state, const FilterOptions& options, const Report& report);
+
+// The block of grid cells (lowest and highest cell key) whose entries the report's candidate
+// scan reads: rows (key >> 32) and columns (low 32 bits) in between.
+std::pair<std::uint64_t, std::uint64_t> candidate_cells(const FilterOptions& options, const Report& report);
+
+// Whether a commit with footprint `f` may have changed what evaluate() read for `report`, whose
+// verdict then was `verdict`: a cell of its candidate block, a photo within the reuse distance of
+// one of its photos (or their dihedral variants), the incident its duplicate_of was chosen from.
+bool may_affect(const Footprint& f, const FilterOptions& options, const Report& report,
+                const ReportFeatures& features, const Verdict& verdict);
+
 // `shingles`: text_shingles(report.text) when the caller has them (submit computes them once for
 // evaluate, a possible re-evaluation and apply_submit).
 Verdict evaluate(const State& state, const FilterOptions& options, const GeotagChecker& geo, const Report& report,
                  const ReportFeatures& features, OrbCache& orb, const std::vector<std::uint32_t>* shingles = nullptr);
+// `footprint`, when given, receives what the commit changed (see Footprint).
 void apply_submit(State& state, const FilterOptions& options, const Report& report,
                   const ReportFeatures& features, const Verdict& verdict,
-                  const std::vector<std::uint32_t>* shingles = nullptr);
+                  const std::vector<std::uint32_t>* shingles = nullptr, Footprint* footprint = nullptr);
 
 // The stored form of a verdict (without its id, which is the report's): exact (scores as raw
 // doubles), so decode_verdict(encode_verdict(v), v.id) == v.

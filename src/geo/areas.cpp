@@ -20,6 +20,7 @@
 
 #include "geo/bundled_data.hpp"
 #include "geo/point_index.hpp"
+#include "geo/segment_index.hpp"
 #include "saring/core/error.hpp"
 
 namespace saring {
@@ -30,6 +31,8 @@ constexpr std::array<std::string_view, kAreaLevelCount> kLevelNames = {"provinsi
                                                                         "kecamatan", "kelurahan"};
 constexpr double kEarthRadiusM = 6371008.8;
 constexpr std::size_t kMaxGridCells = std::size_t{1} << 20;
+// Below this planar distance (degrees, ~0.1 mm) a point counts as on a boundary: GEOS decides.
+constexpr double kOnBoundaryDeg = 1e-9;
 
 // Owns one GEOS geometry.
 struct GeomDeleter {
@@ -118,6 +121,7 @@ struct AreaSet::Impl {
     std::vector<detail::PolygonRings> rings;
     GEOSSTRtree* tree = nullptr;                        // owned; items are indices + 1
     detail::PointIndex index;
+    detail::SegmentIndex segments;  // nearest boundary for distance_to_level_m
     std::unordered_map<std::string, std::size_t> by_code;
   };
 
@@ -159,6 +163,7 @@ struct AreaSet::Impl {
     for (std::size_t i = 0; i < layer.geoms.size(); ++i)
       GEOSSTRtree_insert_r(ctx, layer.tree, layer.geoms[i], reinterpret_cast<void*>(static_cast<std::uintptr_t>(i + 1)));
     layer.index = detail::PointIndex(layer.rings, kMaxGridCells);
+    layer.segments = detail::SegmentIndex(layer.rings, kMaxGridCells);
   }
 
   struct Parsed {
@@ -373,7 +378,8 @@ struct AreaSet::Impl {
     return hits;
   }
 
-  double distance_m(const Layer& layer, double lat, double lon) {
+  // The reference path through GEOS (under `mutex`).
+  double distance_m_geos(const Layer& layer, double lat, double lon) {
     if (layer.geoms.empty() || !std::isfinite(lat) || !std::isfinite(lon)) return std::numeric_limits<double>::quiet_NaN();
     if (layer.index.find(lon, lat) >= 0) return 0.0;
     GeomPtr pt(GEOSGeom_createPointFromXY_r(ctx, lon, lat), GeomDeleter{ctx});
@@ -592,8 +598,24 @@ double AreaSet::distance_to_service_area_m(double lat, double lon) const {
 double AreaSet::distance_to_level_m(AreaLevel level, double lat, double lon) const {
   const auto l = static_cast<std::size_t>(level);
   if (l >= kAreaLevelCount) throw Error(ErrorCode::kInvalidArgument, "distance_to_level_m: bad level");
+  const Impl::Layer& layer = impl_->levels[l];
+  if (layer.geoms.empty() || !std::isfinite(lat) || !std::isfinite(lon)) return std::numeric_limits<double>::quiet_NaN();
+  if (layer.index.find(lon, lat) >= 0) return 0.0;
+  // The nearest boundary point from saring's own segment grid: the point GEOS's nearest-points
+  // search gives (same segments, same order, same arithmetic), found among a few cells instead
+  // of every vertex, and without the GEOS lock. A point (numerically) on a boundary goes through
+  // GEOS, whose containment test then decides between 0 and the tiny distance.
+  const detail::SegmentIndex::Nearest n = layer.segments.nearest(lon, lat);
+  if (n.polygon >= 0 && n.distance > kOnBoundaryDeg) return haversine_m(lat, lon, n.y, n.x);
   std::lock_guard lock(impl_->mutex);
-  return impl_->distance_m(impl_->levels[l], lat, lon);
+  return impl_->distance_m_geos(layer, lat, lon);
+}
+
+double AreaSet::distance_to_level_geos_m(AreaLevel level, double lat, double lon) const {
+  const auto l = static_cast<std::size_t>(level);
+  if (l >= kAreaLevelCount) throw Error(ErrorCode::kInvalidArgument, "distance_to_level_geos_m: bad level");
+  std::lock_guard lock(impl_->mutex);
+  return impl_->distance_m_geos(impl_->levels[l], lat, lon);
 }
 
 bool AreaSet::in_water(double lat, double lon) const noexcept { return impl_->water.index.find(lon, lat) >= 0; }

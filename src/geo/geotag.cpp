@@ -140,7 +140,16 @@ struct GeoHistory::Impl {
   Options options;
   mutable std::shared_mutex mutex;
   std::unordered_map<std::string, Fix> last;
-  std::unordered_map<CoordKey, std::unordered_map<std::string, UnixSeconds>, CoordKeyHash> at;
+  // Reporters seen at each exact coordinate, with the latest time. A short vector, not a nested
+  // hash map: nearly every coordinate has one reporter, and a map per coordinate cost two
+  // allocations per commit and ~100 bytes per retained report.
+  using Seen = std::vector<std::pair<std::string, UnixSeconds>>;
+  std::unordered_map<CoordKey, Seen, CoordKeyHash> at;
+  static std::pair<std::string, UnixSeconds>* find_reporter(Seen& seen, std::string_view reporter) {
+    for (auto& e : seen)
+      if (e.first == reporter) return &e;
+    return nullptr;
+  }
   UnixSeconds newest = std::numeric_limits<UnixSeconds>::min();
   std::size_t commits_since_sweep = 0;
   // Every commit's (time, reporter[, coordinate]) in time order, so a sweep visits only what
@@ -173,8 +182,11 @@ struct GeoHistory::Impl {
     while (!seen_queue.empty() && newest - seen_queue.top().time > options.shared_window_s) {
       const SeenItem& item = seen_queue.top();
       if (const auto it = at.find(item.key); it != at.end()) {
-        auto& m = it->second;
-        if (const auto r = m.find(item.reporter); r != m.end() && r->second == item.time) m.erase(r);
+        Seen& m = it->second;
+        if (auto* r = find_reporter(m, item.reporter); r && r->second == item.time) {
+          *r = std::move(m.back());
+          m.pop_back();
+        }
         if (m.empty()) at.erase(it);
       }
       seen_queue.pop();
@@ -217,7 +229,13 @@ void GeoHistory::commit(const Report& report) {
     impl_->fix_queue.push({report.time.unix, report.reporter});
   }
   const CoordKey key = key_of(report.lat, report.lon);
-  UnixSeconds& seen = impl_->at[key][report.reporter];
+  Impl::Seen& here = impl_->at[key];
+  auto* entry = Impl::find_reporter(here, report.reporter);
+  if (!entry) {
+    here.emplace_back(report.reporter, UnixSeconds{0});  // as the map it replaces default-inserted
+    entry = &here.back();
+  }
+  UnixSeconds& seen = entry->second;
   seen = std::max(seen, report.time.unix);
   impl_->seen_queue.push({seen, key, report.reporter});
   impl_->newest = std::max(impl_->newest, report.time.unix);

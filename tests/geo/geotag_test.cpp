@@ -253,6 +253,40 @@ TEST(Geotag, ManyReportersAtExactlyTheSameCoordinates) {
   EXPECT_EQ(history.reporters_at(-6.1900001, 106.8300002, rep.time.unix + 31LL * 86400), 0u);
 }
 
+TEST(Geotag, SharedCoordinatesKeepTheLatestTimeAndExpire) {
+  GeoHistory::Options o;
+  o.shared_window_s = 100;
+  o.reporter_ttl_s = 100;
+  GeoHistory history(o);
+  Report rep = report_at(-6.1900001, 106.8300002);
+  const UnixSeconds t0 = rep.time.unix;
+  for (int i = 0; i < 3; ++i) {
+    rep.reporter = "u" + std::to_string(i);
+    rep.id = "r" + std::to_string(i);
+    history.commit(rep);
+  }
+  // u0 again, 50 s later, and once more out of order: one reporter, remembered at its latest time.
+  rep.reporter = "u0";
+  rep.time.unix = t0 + 50;
+  history.commit(rep);
+  rep.time.unix = t0 + 10;
+  history.commit(rep);
+  EXPECT_EQ(history.reporters_at(rep.lat, rep.lon, t0 + 60), 3u);
+  EXPECT_EQ(history.reporters_at(rep.lat, rep.lon, t0 + 60, "u1"), 2u);
+  EXPECT_EQ(history.reporters_at(rep.lat, rep.lon, t0 + 120), 1u);  // only u0 (at t0 + 50) is in the window
+  EXPECT_EQ(history.coordinate_count(), 1u);
+  // Enough later commits elsewhere to run the expiry sweep: the coordinate is forgotten.
+  for (int i = 0; i < 5000; ++i) {
+    Report other = report_at(-6.2 - 1e-6 * i, 106.8);
+    other.reporter = "v";
+    other.id = "o" + std::to_string(i);
+    other.time.unix = t0 + 1000;
+    history.commit(other);
+  }
+  EXPECT_EQ(history.reporters_at(rep.lat, rep.lon, t0 + 60), 0u);
+  EXPECT_EQ(history.coordinate_count(), 5000u);
+}
+
 TEST(Geotag, ScoreCombinesFindings) {
   Report rep = report_at(-6.2, 106.8);  // low precision only
   rep.client.mock_location = true;

@@ -13,9 +13,15 @@
 // same apply step, so the state after a crash equals the state before it.
 //
 // Ordering: commits are serialised; every verdict equals the verdict a single-threaded filter
-// would give when fed the reports in commit (journal) order. A report evaluated while another
-// committed is re-evaluated under the writer lock before it commits, so no two concurrent reports
-// of one incident both become "accept" without seeing each other.
+// would give when fed the same submits and feedback in commit (journal) order. Evaluation runs
+// under a shared lock, in parallel; at commit (writer lock) a report whose evaluation predates
+// other commits keeps its verdict only if none of those commits changed anything the evaluation
+// read (grid cells of its candidate block, photo hashes within the reuse distance of its photos,
+// the incident it joins, its reporter's reputation, flood count and last position, the reporters
+// at its exact coordinates; any feedback counts as a change), and is re-evaluated under the
+// writer lock otherwise. So no two concurrent reports of one incident both become "accept"
+// without seeing each other. Reports from one thread commit in that thread's call order; across
+// threads the order is the lock's.
 #pragma once
 
 #include <array>

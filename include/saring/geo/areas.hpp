@@ -114,7 +114,12 @@ class AreaSet {
   // or the point is not finite.
   double distance_to_service_area_m(double lat, double lon) const;
   // Distance in metres to the nearest area of `level` (0 inside); NaN when that level is empty.
+  // Answered by saring's own boundary-segment grid, without GEOS or its lock except for points
+  // numerically on a boundary; equal to distance_to_level_geos_m (tests check it bit for bit on
+  // random points and points near the boundaries).
   double distance_to_level_m(AreaLevel level, double lat, double lon) const;
+  // Reference path through GEOS (STRtree nearest area + GEOSNearestPoints, under the lock). Slow.
+  double distance_to_level_geos_m(AreaLevel level, double lat, double lon) const;
   // Inside the water layer (false without one).
   bool in_water(double lat, double lon) const noexcept;
 

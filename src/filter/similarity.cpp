@@ -11,6 +11,7 @@
 
 #include "saring/core/error.hpp"
 #include "saring/image/image.hpp"
+#include "image/decode_internal.hpp"
 #include "orb_cache.hpp"
 
 namespace saring {
@@ -149,15 +150,14 @@ bool orb_features_equal(const OrbFeatures& a, const OrbFeatures& b) {
 
 OrbFeatures orb_features_prepared(const PreparedPhoto& photo, const GeometricOptions& options) {
   options.validate();
-  // The decode above picks a JPEG's DCT scale as the largest of 8, 4, 2 that keeps both sides at
-  // least jpeg_auto_min_side (image module, choose_denom); other formats decode at full size. When
-  // even 1/2 would be too small, it decodes at full size: exactly the pixels hashing decoded.
-  // Otherwise the reduced decode is cheaper than shrinking the full-size image (and gives other
-  // pixels), so it runs again from the bytes already read. Tests hold both paths equal.
+  // When the ORB decode would be full size anyway (not a JPEG, or one too small to scale), it
+  // gives exactly the pixels hashing decoded. Otherwise the reduced decode is cheaper than
+  // shrinking the full-size image (and gives other pixels), so it runs again from the bytes
+  // already read. Tests hold both paths equal.
   if (!photo.image.empty() && photo.image.format() == PixelFormat::kRgb && !photo.bytes.empty()) {
     const ImageInfo info = probe_image(photo.bytes, photo.path);
-    const int min_side = std::min(info.width, info.height);
-    const bool full_size = info.format != ImageFormat::kJpeg || (min_side + 1) / 2 < orb_decode_options(options).jpeg_auto_min_side;
+    const bool full_size =
+        info.format != ImageFormat::kJpeg || detail::jpeg_scale_denominator(info, orb_decode_options(options)) == 1;
     if (full_size && info.width == photo.image.width() && info.height == photo.image.height()) {
       return features_of_rgb(photo.image, options);
     }

@@ -17,6 +17,7 @@
 
 #include "saring/core/error.hpp"
 #include "saring/image/image.hpp"
+#include "image/decode_internal.hpp"
 
 namespace saring {
 namespace {
@@ -139,7 +140,7 @@ bool jpeg_read_pixels(JpegDecoder& d, std::uint8_t* out, std::size_t stride) {
   return true;
 }
 
-int choose_denom(const ImageInfo& info, const DecodeOptions& o) {
+int choose_denom(const ImageInfo& info, const DecodeOptions& o) {  // see decode_internal.hpp
   if (o.jpeg_auto_min_side <= 0) return o.jpeg_scale_denom;
   const int min_side = std::min(info.width, info.height);
   for (int d = 8; d > 1; d /= 2) {
@@ -269,5 +270,9 @@ Image decode_image_file(const std::string& path, const DecodeOptions& options) {
   const std::vector<std::uint8_t> bytes = read_file_bytes(path, options.max_input_bytes);
   return decode_image_bytes(bytes, path, options);
 }
+
+namespace detail {
+int jpeg_scale_denominator(const ImageInfo& info, const DecodeOptions& options) { return choose_denom(info, options); }
+}  // namespace detail
 
 }  // namespace saring

@@ -90,6 +90,10 @@ struct Filter::Impl {
   detail::JournalFile journal;
   std::uint64_t records_since_snapshot = 0;
   std::uint64_t reevaluated = 0;
+  // Submits between entry and return. An evaluation records its context reads only when another
+  // submit is in flight; a lone submit that finds commits since (feedback, or a submit that came
+  // later) judges again instead, so single-threaded use pays nothing for the check.
+  std::atomic<int> submitting{0};
   // What the latest commits changed (under `mu`), oldest first: the footprint of commit `seq` is
   // footprints[seq - footprints_from]. A submit whose evaluation is older than the oldest kept
   // judges again.
@@ -173,16 +177,16 @@ struct Filter::Impl {
   // Whether the verdict evaluated at seen_seq may differ from one evaluated now: some commit
   // since then changed what that evaluation read (or is no longer on record).
   bool stale_locked(std::uint64_t seen_seq, const Report& report, const ReportFeatures& features,
-                    const Verdict& verdict, const detail::ContextReads& reads) const {
+                    const Verdict& verdict, const std::optional<detail::ContextReads>& reads) const {
     if (state.seq == seen_seq) return false;
-    if (footprints.empty() || seen_seq + 1 < footprints_from ||
+    if (!reads || footprints.empty() || seen_seq + 1 < footprints_from ||
         state.seq != footprints_from + footprints.size() - 1) {
       return true;
     }
     for (std::uint64_t q = seen_seq + 1; q <= state.seq; ++q) {
       if (detail::may_affect(footprints[q - footprints_from], options, report, features, verdict)) return true;
     }
-    return !(detail::read_context(state, options, report) == reads);
+    return !(detail::read_context(state, options, report) == *reads);
   }
 
   void maybe_snapshot_locked() {
@@ -241,7 +245,12 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
   Impl& m = *impl_;
   Verdict verdict;
   std::uint64_t seen_seq;
-  detail::ContextReads reads;
+  std::optional<detail::ContextReads> reads;
+  m.submitting.fetch_add(1, std::memory_order_relaxed);
+  struct Leave {
+    std::atomic<int>& n;
+    ~Leave() { n.fetch_sub(1, std::memory_order_relaxed); }
+  } leave{m.submitting};
   const std::vector<std::uint32_t> shingles = text_shingles(report.text);
   {
     auto lock = m.read_lock();
@@ -256,7 +265,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
     }
     seen_seq = m.state.seq;
     verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb, &shingles);
-    reads = detail::read_context(m.state, m.options, report);
+    if (m.submitting.load(std::memory_order_relaxed) > 1) reads = detail::read_context(m.state, m.options, report);
   }
   std::uint64_t my_seq;
   {

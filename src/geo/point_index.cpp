@@ -4,17 +4,12 @@
 #include <cmath>
 #include <limits>
 
+#include "geo/grid_cell.hpp"
 #include "saring/core/error.hpp"
 
 namespace saring::detail {
 
 namespace {
-
-std::size_t clamp_index(double v, std::size_t n) {
-  if (!(v > 0)) return 0;  // also NaN
-  if (v >= static_cast<double>(n)) return n - 1;
-  return static_cast<std::size_t>(v);
-}
 
 // Where a non-horizontal edge crosses the horizontal line y. One expression everywhere, so the
 // build and the query round identically.
@@ -91,8 +86,8 @@ PointIndex::PointIndex(const std::vector<PolygonRings>& polygons, std::size_t ma
   cell_w_ = w / static_cast<double>(cols_);
   cell_h_ = h / static_cast<double>(rows_);
 
-  auto row_of = [&](double y) { return clamp_index((y - min_y_) * inv_cell_h_, rows_); };
-  auto col_of = [&](double x) { return clamp_index((x - min_x_) * inv_cell_w_, cols_); };
+  auto row_of = [&](double y) { return clamp_grid_cell((y - min_y_) * inv_cell_h_, rows_); };
+  auto col_of = [&](double x) { return clamp_grid_cell((x - min_x_) * inv_cell_w_, cols_); };
 
   // Rows an edge touches, and per row the columns (one column of slack either side against
   // rounding). Visited twice: to count, then to fill.
@@ -262,8 +257,8 @@ std::int32_t PointIndex::find(double x, double y) const noexcept {
   if (polygon_count_ == 0) return kEmpty;
   // The comparisons are false for NaN, so NaN falls out here too.
   if (!(x >= min_x_ && x <= max_x_ && y >= min_y_ && y <= max_y_)) return kEmpty;
-  const std::size_t r = clamp_index((y - min_y_) * inv_cell_h_, rows_);
-  const std::size_t c = clamp_index((x - min_x_) * inv_cell_w_, cols_);
+  const std::size_t r = clamp_grid_cell((y - min_y_) * inv_cell_h_, rows_);
+  const std::size_t c = clamp_grid_cell((x - min_x_) * inv_cell_w_, cols_);
   const std::int32_t v = cells_[r * cols_ + c];
   if (v >= kEmpty) return v;
   return find_mixed(static_cast<std::size_t>(kMixedBase - v), r, c, x, y);

@@ -4,17 +4,12 @@
 #include <cmath>
 #include <limits>
 
+#include "geo/grid_cell.hpp"
 #include "saring/core/error.hpp"
 
 namespace saring::detail {
 
 namespace {
-
-std::size_t clamp_cell(double v, std::size_t n) {
-  if (!(v > 0)) return 0;  // also NaN
-  if (v >= static_cast<double>(n)) return n - 1;
-  return static_cast<std::size_t>(v);
-}
 
 double length(double dx, double dy) { return std::sqrt(dx * dx + dy * dy); }
 
@@ -105,10 +100,10 @@ SegmentIndex::SegmentIndex(const std::vector<PolygonRings>& polygons, std::size_
   }
   // Counting sort of (cell, segment) incidences: cell lists in segment order.
   const auto cell_range = [&](const Segment& s, std::size_t& c0, std::size_t& c1, std::size_t& r0, std::size_t& r1) {
-    c0 = clamp_cell((std::min(s.x0, s.x1) - min_x_) / cell_w_, cols_);
-    c1 = clamp_cell((std::max(s.x0, s.x1) - min_x_) / cell_w_, cols_);
-    r0 = clamp_cell((std::min(s.y0, s.y1) - min_y_) / cell_h_, rows_);
-    r1 = clamp_cell((std::max(s.y0, s.y1) - min_y_) / cell_h_, rows_);
+    c0 = clamp_grid_cell((std::min(s.x0, s.x1) - min_x_) / cell_w_, cols_);
+    c1 = clamp_grid_cell((std::max(s.x0, s.x1) - min_x_) / cell_w_, cols_);
+    r0 = clamp_grid_cell((std::min(s.y0, s.y1) - min_y_) / cell_h_, rows_);
+    r1 = clamp_grid_cell((std::max(s.y0, s.y1) - min_y_) / cell_h_, rows_);
   };
   cell_start_.assign(rows_ * cols_ + 1, 0);
   for (const Segment& s : segments_) {
@@ -146,7 +141,7 @@ SegmentIndex::Nearest SegmentIndex::nearest(double x, double y) const noexcept {
   };
   // Grow a rectangle of cells around the point's (clamped) cell one ring at a time until every
   // cell outside it lies farther than the best segment found.
-  const std::size_t cc = clamp_cell((x - min_x_) / cell_w_, cols_), cr = clamp_cell((y - min_y_) / cell_h_, rows_);
+  const std::size_t cc = clamp_grid_cell((x - min_x_) / cell_w_, cols_), cr = clamp_grid_cell((y - min_y_) / cell_h_, rows_);
   std::size_t c0 = cc, c1 = cc, r0 = cr, r1 = cr;
   visit(cr, cc);
   for (;;) {

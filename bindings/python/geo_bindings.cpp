@@ -101,6 +101,17 @@ void register_geo(py::module_& m) {
            py::arg("level"), py::arg("lat"), py::arg("lon"), "Reference lookup through GEOS prepared geometries.")
       .def("in_service_area", &AreaSet::in_service_area, py::arg("lat"), py::arg("lon"))
       .def("distance_to_service_area_m", &AreaSet::distance_to_service_area_m, py::arg("lat"), py::arg("lon"))
+      .def("distance_to_level_m",
+           [](const AreaSet& s, const std::string& level, double lat, double lon) {
+             return s.distance_to_level_m(parse_area_level(level), lat, lon);
+           },
+           py::arg("level"), py::arg("lat"), py::arg("lon"),
+           "Metres to the nearest area of the level (0 inside, NaN if the level is empty); saring's segment grid.")
+      .def("distance_to_level_geos_m",
+           [](const AreaSet& s, const std::string& level, double lat, double lon) {
+             return s.distance_to_level_geos_m(parse_area_level(level), lat, lon);
+           },
+           py::arg("level"), py::arg("lat"), py::arg("lon"), "Reference distance through GEOS (slow); equals distance_to_level_m.")
       .def("in_water", &AreaSet::in_water, py::arg("lat"), py::arg("lon"));
 
   // saring.haversine_m comes from the cluster bindings (same sphere, same formula); binding the geo

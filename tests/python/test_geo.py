@@ -51,6 +51,25 @@ def test_find_many_matches_find_and_geos(jakarta):
         jakarta.find_many("dusun", lat, lon)
 
 
+def test_distance_to_level_matches_geos(jakarta):
+    # Points around and beyond the city: inside gives 0, outside the grid's answer equals GEOS's.
+    rng = np.random.default_rng(11)
+    lat = rng.uniform(-6.6, -5.9, 200)
+    lon = rng.uniform(106.5, 107.2, 200)
+    outside = 0
+    for level in ("kota", "kelurahan"):
+        for a, b in zip(lat, lon):
+            d = jakarta.distance_to_level_m(level, a, b)
+            assert d == jakarta.distance_to_level_geos_m(level, a, b)
+            assert (d == 0) == (jakarta.find(level, a, b) is not None)
+            outside += d > 0
+    assert outside > 50
+    assert 20000 < jakarta.distance_to_level_m("kota", -6.5971, 106.8060) < 30000  # Bogor
+    assert math.isnan(jakarta.distance_to_level_m("kota", math.nan, 106.8))
+    with pytest.raises(ValueError):
+        jakarta.distance_to_level_m("dusun", -6.2, 106.8)
+
+
 def test_nan_and_infinity(jakarta):
     assert jakarta.lookup(math.nan, 106.8) == []
     assert jakarta.lookup(-6.2, math.inf) == []

@@ -73,6 +73,8 @@
 
 #include "saring/filter/demo.hpp"
 #include "saring/filter/filter.hpp"
+#include "saring/filter/similarity.hpp"
+#include "saring/image/image.hpp"
 
 namespace {
 
@@ -515,5 +517,39 @@ void BM_FilterLargePhotoStreamSubmit(benchmark::State& state) {
   std::filesystem::remove_all(state_dir, ec);
 }
 BENCHMARK(BM_FilterLargePhotoStreamSubmit)->Args({1000, 1})->Args({1000, 0})->Args({5000, 1})->Args({5000, 0})->Iterations(120)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The steps on the 1,000/day stream's timed photos (the variants, baseline JPEGs as phones write
+// them), round robin, process CPU time per photo: range(0) = 0 hashing (compute_features: read, EXIF, full-size decode, PDQ with dihedral variants), 1 the
+// reduced-scale decode ORB does (the DCT scale keeping the shorter side >= 256 px), 2 a whole ORB
+// extraction from the file (that decode, grey, ORB at 512 px / 300 keypoints).
+void BM_FilterLargePhotoSteps(benchmark::State& state) {
+  LargeScenario* sc = large_scenario(1000);
+  if (!sc->error.empty()) {
+    state.SkipWithError(sc->error.c_str());
+    return;
+  }
+  std::vector<std::string> sources;
+  for (const auto& r : sc->timed) sources.push_back(r.photos.at(0));
+  saring::DecodeOptions reduced;
+  reduced.jpeg_auto_min_side = saring::GeometricOptions{}.max_side / 2;
+  std::size_t k = 0;
+  double ms = 0;
+  for (auto _ : state) {
+    const std::string& path = sources[k++ % sources.size()];
+    const double t0 = cpu_ms();
+    if (state.range(0) == 0) {
+      saring::Report r;
+      r.photos = {path};
+      benchmark::DoNotOptimize(saring::compute_features(r));
+    } else if (state.range(0) == 1) {
+      benchmark::DoNotOptimize(saring::decode_image_file(path, reduced));
+    } else {
+      benchmark::DoNotOptimize(saring::orb_features(path, saring::GeometricOptions{}));
+    }
+    ms += cpu_ms() - t0;
+  }
+  state.counters["cpu_ms"] = ms / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_FilterLargePhotoSteps)->Arg(0)->Arg(1)->Arg(2)->Iterations(120)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

@@ -71,6 +71,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "saring/core/json.hpp"
 #include "saring/filter/demo.hpp"
 #include "saring/filter/filter.hpp"
 #include "saring/filter/similarity.hpp"
@@ -504,6 +505,11 @@ void BM_FilterLargePhotoStreamSubmit(benchmark::State& state) {
     duplicates += dup;
     planted += sc->kind[i] != 0;
     found += sc->kind[i] != 0 && dup;
+    // SARING_BM_VERBOSE=1: the verdicts of planted reports that were not judged duplicates.
+    if (sc->kind[i] != 0 && !dup && std::getenv("SARING_BM_VERBOSE")) {
+      std::fprintf(stderr, "planted %s (%s): %s\n", sc->timed[i].id.c_str(), sc->kind[i] == 1 ? "other angle" : "re-upload",
+                   saring::verdict_to_json(v).c_str());
+    }
   }
   const auto st = filter->stats();
   const double n = static_cast<double>(state.iterations());

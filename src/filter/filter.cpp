@@ -36,9 +36,11 @@ FeedbackAction parse_feedback_action(std::string_view name) {
 }
 
 namespace {
-// compute_features; with `prepared`, each photo's bytes and pixels are kept (moved, not copied) for
-// the geometric check of the report being submitted (detail::OrbCache::Prepared).
-ReportFeatures features_of(const Report& report, std::vector<detail::PreparedPhoto>* prepared) {
+// compute_features; with `prepared`, each photo's bytes (and its pixels when ORB would decode it
+// at full size anyway) are kept, moved, not copied, for the geometric check of the report being
+// submitted (detail::OrbCache::Prepared). `orb` tells which.
+ReportFeatures features_of(const Report& report, std::vector<detail::PreparedPhoto>* prepared,
+                           const GeometricOptions& orb = {}) {
   ReportFeatures f;
   for (const auto& path : report.photos) {
     PhotoFeatures p;
@@ -57,7 +59,12 @@ ReportFeatures features_of(const Report& report, std::vector<detail::PreparedPho
       p.pdq = d.hashes[static_cast<int>(Dihedral::kOriginal)];
       p.dihedral = d.hashes;
       p.quality = d.quality;
-      if (prepared) prepared->push_back({path, std::move(bytes), std::move(image)});
+      if (prepared) {
+        // A large JPEG's full-size pixels go now, as compute_features lets them go: ORB decodes it
+        // again at reduced scale from the bytes.
+        if (!detail::orb_decode_is_full_size(probe_image(bytes, path), orb)) image = Image();
+        prepared->push_back({path, std::move(bytes), std::move(image)});
+      }
     } catch (const Error& e) {
       p.error = e.what();
     }
@@ -235,7 +242,10 @@ Verdict Filter::submit(const Report& report) {
   // Hashing's decoded photos stay at hand for this submit's geometric checks: the new report's
   // ORB features then need no second read or decode (the ORB work itself is still this call's).
   std::vector<detail::PreparedPhoto> prepared;
-  const ReportFeatures features = features_of(report, impl_->options.duplicate.geometric_check ? &prepared : nullptr);
+  GeometricOptions orb;
+  orb.max_side = impl_->options.duplicate.geometric_max_side;
+  const ReportFeatures features =
+      features_of(report, impl_->options.duplicate.geometric_check ? &prepared : nullptr, orb);
   const detail::OrbCache::Prepared scope(&prepared);
   return submit(report, features);
 }

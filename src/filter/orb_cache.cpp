@@ -60,7 +60,7 @@ std::shared_ptr<const OrbFeatures> OrbCache::features(const OrbPhoto& photo, con
     const PreparedPhoto* prepared = nullptr;
     if (tl_prepared) {
       for (const auto& p : *tl_prepared) {
-        if (p.path == photo.path && !p.image.empty()) prepared = &p;
+        if (p.path == photo.path && !p.bytes.empty()) prepared = &p;
       }
     }
     f = std::make_shared<const OrbFeatures>(prepared ? orb_features_prepared(*prepared, options)

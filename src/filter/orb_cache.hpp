@@ -28,14 +28,20 @@ struct OrbPhoto {
   std::string key() const;
 };
 
-// What hashing already holds of a photo of the report being submitted: its bytes and pixels
-// (decoded at full size). Extraction then needs no second read and, when the reduced-size decode
-// it would do is the full size anyway, no second decode.
+// What hashing already holds of a photo of the report being submitted: its bytes and, when the
+// ORB decode would be the full size anyway (orb_decode_is_full_size), its pixels. Extraction then
+// needs no second read and, with the pixels, no second decode. A large JPEG's full-size pixels
+// (36 MB for 12 MP) are not kept: ORB decodes it again at reduced scale from the bytes, and
+// holding them through the evaluation only keeps memory from the next decode.
 struct PreparedPhoto {
   std::string path;
   std::vector<std::uint8_t> bytes;
-  Image image;
+  Image image;  // empty unless the ORB decode would give exactly these pixels
 };
+
+// Whether ORB's decode of a photo of this format and size is the full-size decode (not a JPEG,
+// or a JPEG too small for DCT scaling at options.max_side).
+bool orb_decode_is_full_size(const ImageInfo& info, const GeometricOptions& options);
 
 // ORB features from a prepared photo, identical to orb_features_from_bytes(photo.bytes): the
 // decoded pixels are used only when the reduced decode would give exactly them.

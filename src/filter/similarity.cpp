@@ -148,6 +148,10 @@ bool orb_features_equal(const OrbFeatures& a, const OrbFeatures& b) {
   return x.descriptors.empty() || cv::norm(x.descriptors, y.descriptors, cv::NORM_HAMMING) == 0;
 }
 
+bool orb_decode_is_full_size(const ImageInfo& info, const GeometricOptions& options) {
+  return info.format != ImageFormat::kJpeg || detail::jpeg_scale_denominator(info, orb_decode_options(options)) == 1;
+}
+
 OrbFeatures orb_features_prepared(const PreparedPhoto& photo, const GeometricOptions& options) {
   options.validate();
   // When the ORB decode would be full size anyway (not a JPEG, or one too small to scale), it
@@ -156,9 +160,7 @@ OrbFeatures orb_features_prepared(const PreparedPhoto& photo, const GeometricOpt
   // already read. Tests hold both paths equal.
   if (!photo.image.empty() && photo.image.format() == PixelFormat::kRgb && !photo.bytes.empty()) {
     const ImageInfo info = probe_image(photo.bytes, photo.path);
-    const bool full_size =
-        info.format != ImageFormat::kJpeg || detail::jpeg_scale_denominator(info, orb_decode_options(options)) == 1;
-    if (full_size && info.width == photo.image.width() && info.height == photo.image.height()) {
+    if (orb_decode_is_full_size(info, options) && info.width == photo.image.width() && info.height == photo.image.height()) {
       return features_of_rgb(photo.image, options);
     }
   }

@@ -227,6 +227,12 @@ TEST(OrbCache, FeaturesFromHashingsDecodeEqualAFreshRead) {
     const OrbFeatures from_file = orb_features(path, g);
     const OrbFeatures from_prepared = detail::orb_features_prepared(prepare(path), g);
     EXPECT_TRUE(detail::orb_features_equal(from_file, from_prepared)) << path;
+    // Filter::submit keeps only the bytes of a photo ORB decodes at reduced scale: same features.
+    detail::PreparedPhoto bytes_only = prepare(path);
+    const bool full_size = detail::orb_decode_is_full_size(probe_image(bytes_only.bytes, path), g);
+    EXPECT_EQ(full_size, path != large_path) << path;
+    bytes_only.image = Image();
+    EXPECT_TRUE(detail::orb_features_equal(from_file, detail::orb_features_prepared(bytes_only, g))) << path;
     const std::string other = kDir + "scene_other_angle.jpg";
     EXPECT_EQ(geometric_match(from_file, orb_features(other, g), g).inliers,
               geometric_match(from_prepared, orb_features(other, g), g).inliers) << path;

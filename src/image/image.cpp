@@ -3,6 +3,7 @@
 #include <cstring>
 #include <libexif/exif-data.h>
 #include <memory>
+#include <vector>
 #include <opencv2/core.hpp>
 
 #include "saring/core/error.hpp"
@@ -24,10 +25,68 @@ void ImageView::validate() const {
   }
 }
 
+namespace {
+
+// The thread's spare pixel buffer (see Image). Buffers under kSpareMin come cheaply from the heap
+// anyway; over kSpareMax the memory held would outweigh the faults saved.
+constexpr std::size_t kSpareMin = std::size_t{1} << 20;
+constexpr std::size_t kSpareMax = std::size_t{64} << 20;
+// Set when the thread's spare is destroyed at thread exit: Images destroyed after that (by other
+// thread_local destructors) free their memory normally. A plain bool has no destructor, so it can
+// still be read then.
+thread_local bool t_spare_gone = false;
+struct Spare {
+  std::vector<std::uint8_t> buffer;
+  ~Spare() { t_spare_gone = true; }
+};
+thread_local Spare t_spare;
+
+void recycle(std::vector<std::uint8_t>& pixels) noexcept {
+  const std::size_t cap = pixels.capacity();
+  if (t_spare_gone || cap < kSpareMin || cap > kSpareMax || cap <= t_spare.buffer.capacity()) return;
+  pixels.clear();
+  t_spare.buffer.swap(pixels);  // the smaller old spare, if any, is freed with `pixels`
+}
+
+}  // namespace
+
 Image::Image(int width, int height, PixelFormat format) : width_(width), height_(height), format_(format) {
   if (width < 0 || height < 0) throw Error(ErrorCode::kInvalidArgument, "Image: negative size");
-  pixels_.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) *
-                 static_cast<std::size_t>(pixel_format_channels(format)));
+  const std::size_t n = static_cast<std::size_t>(width) * static_cast<std::size_t>(height) *
+                        static_cast<std::size_t>(pixel_format_channels(format));
+  if (n >= kSpareMin && !t_spare_gone && t_spare.buffer.capacity() >= n) pixels_.swap(t_spare.buffer);
+  pixels_.resize(n);  // zeroes all n bytes: a recycled buffer comes back empty
+}
+
+Image::~Image() { recycle(pixels_); }
+
+Image& Image::operator=(const Image& other) {
+  if (this != &other) {
+    width_ = other.width_;
+    height_ = other.height_;
+    format_ = other.format_;
+    pixels_ = other.pixels_;
+  }
+  return *this;
+}
+
+Image::Image(Image&& other) noexcept
+    : width_(other.width_), height_(other.height_), format_(other.format_), pixels_(std::move(other.pixels_)) {
+  other.pixels_.clear();
+  other.width_ = other.height_ = 0;
+}
+
+Image& Image::operator=(Image&& other) noexcept {
+  if (this != &other) {
+    recycle(pixels_);
+    width_ = other.width_;
+    height_ = other.height_;
+    format_ = other.format_;
+    pixels_ = std::move(other.pixels_);
+    other.pixels_.clear();
+    other.width_ = other.height_ = 0;
+  }
+  return *this;
 }
 
 Image copy_image(const ImageView& view) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <thread>
 
 #include "saring/core/error.hpp"
 #include "saring/hash/image_hashes.hpp"
@@ -183,6 +184,43 @@ TEST(ImageDecode, ReducedScaleJpeg) {
   o8.jpeg_scale_denom = 8;
   const std::vector<std::uint8_t> cut(jpg.begin(), jpg.begin() + static_cast<long>(jpg.size() / 2));
   EXPECT_EQ(code_of([&] { decode_image_bytes(cut, "cut.jpg", o8); }), ErrorCode::kDecode);
+}
+
+// Large pixel buffers are recycled within a thread (see Image): a new image must still start
+// zeroed, a decode into a recycled buffer must give the same pixels, and moves must leave an
+// empty image behind. Run in a fresh thread so its spare buffer starts empty.
+TEST(ImageBuffer, RecycledBuffersAreZeroedAndDecodesUnchanged) {
+  std::thread([] {
+    const std::uint8_t* first = nullptr;
+    {
+      Image a(1200, 1000, PixelFormat::kRgb);  // 3.6 MB: recycled when destroyed
+      std::memset(a.data(), 0xAB, a.size_bytes());
+      first = a.data();
+    }
+    Image b(1000, 1000, PixelFormat::kRgb);
+    EXPECT_EQ(b.data(), first);  // the spare was reused
+    bool zero = true;
+    for (std::size_t i = 0; i < b.size_bytes(); ++i) zero = zero && b.data()[i] == 0;
+    EXPECT_TRUE(zero);
+
+    const std::vector<std::uint8_t> jpg = encode(gradient(1024, 768), ".jpg", 92);
+    const Image once = decode_image_bytes(jpg, "g.jpg");
+    const std::vector<std::uint8_t> expected(once.data(), once.data() + once.size_bytes());
+    Image noise(1024, 768, PixelFormat::kRgb);
+    std::memset(noise.data(), 0x5A, noise.size_bytes());
+    Image again;
+    again = std::move(noise);  // move-assign: `noise` is left empty
+    EXPECT_TRUE(noise.empty());
+    EXPECT_EQ(noise.width(), 0);
+    again = Image();  // its buffer goes back to the spare, dirty
+    EXPECT_TRUE(again.empty());
+    const Image twice = decode_image_bytes(jpg, "g.jpg");
+    ASSERT_EQ(twice.size_bytes(), expected.size());
+    EXPECT_TRUE(std::equal(expected.begin(), expected.end(), twice.data()));
+    Image copy = twice;  // copies allocate their own buffer
+    EXPECT_NE(copy.data(), twice.data());
+    EXPECT_TRUE(std::equal(expected.begin(), expected.end(), copy.data()));
+  }).join();
 }
 
 // The four files are different photos taken with the phone held four ways; each carries its

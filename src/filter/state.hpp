@@ -85,12 +85,17 @@ struct Cell {
     entries.push_back(e);
   }
   // After entries were inserted in the middle or erased.
+  // In place: the same blocks push_back would have built, without a fresh entry array.
   void rebuild() {
     blocks.clear();
-    std::vector<CellEntry> all = std::move(entries);
-    entries.clear();
-    entries.reserve(all.size());
-    for (const auto& e : all) push_back(e);
+    for (std::size_t b = 0; b < entries.size(); b += kBlock) {
+      std::pair<std::int64_t, std::int64_t> range{entries[b].time, entries[b].time};
+      for (std::size_t i = b + 1; i < std::min(entries.size(), b + kBlock); ++i) {
+        range.first = std::min(range.first, entries[i].time);
+        range.second = std::max(range.second, entries[i].time);
+      }
+      blocks.push_back(range);
+    }
   }
   std::size_t memory_bytes() const { return entries.capacity() * sizeof(CellEntry) + blocks.capacity() * 16; }
 };
@@ -348,10 +353,11 @@ bool may_affect(const Footprint& f, const FilterOptions& options, const Report& 
 // evaluate, a possible re-evaluation and apply_submit).
 Verdict evaluate(const State& state, const FilterOptions& options, const GeotagChecker& geo, const Report& report,
                  const ReportFeatures& features, OrbCache& orb, const std::vector<std::uint32_t>* shingles = nullptr);
+// `shingles`, when given, are text_shingles(report.text) and are moved into the state.
 // `footprint`, when given, receives what the commit changed (see Footprint).
 void apply_submit(State& state, const FilterOptions& options, const Report& report,
                   const ReportFeatures& features, const Verdict& verdict,
-                  const std::vector<std::uint32_t>* shingles = nullptr, Footprint* footprint = nullptr);
+                  std::vector<std::uint32_t>* shingles = nullptr, Footprint* footprint = nullptr);
 
 // The stored form of a verdict (without its id, which is the report's): exact (scores as raw
 // doubles), so decode_verdict(encode_verdict(v), v.id) == v.

@@ -144,7 +144,22 @@ struct GeoHistory::Impl {
   // hash map: nearly every coordinate has one reporter, and a map per coordinate cost two
   // allocations per commit and ~100 bytes per retained report.
   using Seen = std::vector<std::pair<std::string, UnixSeconds>>;
-  std::unordered_map<CoordKey, Seen, CoordKeyHash> at;
+  using AtMap = std::unordered_map<CoordKey, Seen, CoordKeyHash>;
+  AtMap at;
+  // Nodes of coordinates the sweep forgot, reused for new ones (their Seen keeps its capacity):
+  // nearly every commit brings a coordinate not seen before, and a fresh node plus its vector were
+  // two allocations per commit (and two frees at the sweep).
+  std::vector<AtMap::node_type> spare_at;
+  static constexpr std::size_t kSpare = 8192;
+  Seen& seen_at(const CoordKey& key) {
+    if (const auto it = at.find(key); it != at.end()) return it->second;
+    if (spare_at.empty()) return at.try_emplace(key).first->second;
+    AtMap::node_type node = std::move(spare_at.back());
+    spare_at.pop_back();
+    node.key() = key;
+    node.mapped().clear();
+    return at.insert(std::move(node)).position->second;
+  }
   static std::pair<std::string, UnixSeconds>* find_reporter(Seen& seen, std::string_view reporter) {
     for (auto& e : seen)
       if (e.first == reporter) return &e;
@@ -187,7 +202,13 @@ struct GeoHistory::Impl {
           *r = std::move(m.back());
           m.pop_back();
         }
-        if (m.empty()) at.erase(it);
+        if (m.empty()) {
+          if (spare_at.size() < kSpare) {
+            spare_at.push_back(at.extract(it));
+          } else {
+            at.erase(it);
+          }
+        }
       }
       seen_queue.pop();
     }
@@ -229,7 +250,7 @@ void GeoHistory::commit(const Report& report) {
     impl_->fix_queue.push({report.time.unix, report.reporter});
   }
   const CoordKey key = key_of(report.lat, report.lon);
-  Impl::Seen& here = impl_->at[key];
+  Impl::Seen& here = impl_->seen_at(key);
   auto* entry = Impl::find_reporter(here, report.reporter);
   if (!entry) {
     here.emplace_back(report.reporter, UnixSeconds{0});  // as the map it replaces default-inserted

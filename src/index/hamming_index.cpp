@@ -439,8 +439,12 @@ void HammingIndexImpl<Hash>::search_segment(const Segment& s, const std::uint64_
   passing_chunk.clear();
   for (std::size_t j = 0; j < nprobes; ++j) {
     if (j + kAhead < nprobes) {
+      // Every line the range touches (a range of ~60 bytes at a million rows usually spans two).
       const Scratch::Probe& ahead = probes[j + kAhead];
-      for (std::size_t x = ahead.lo; x < ahead.hi; x += 64) __builtin_prefetch(filt + x);
+      const auto last = reinterpret_cast<std::uintptr_t>(filt + ahead.hi);
+      for (auto line = reinterpret_cast<std::uintptr_t>(filt + ahead.lo) & ~std::uintptr_t{63}; line < last; line += 64) {
+        __builtin_prefetch(reinterpret_cast<const void*>(line));
+      }
     }
     const Scratch::Probe& p = probes[j];
     if (p.lo == p.hi) continue;

@@ -1015,7 +1015,13 @@ std::string encode_state(const State& s) {
     put_stored(w, r.photos);
   }
   w.u32(static_cast<std::uint32_t>(s.incidents.size()));
-  for (const auto& [key, members] : s.incidents) {
+  // In key order, so equal states give byte-identical snapshots (the table itself is unordered).
+  std::vector<const std::pair<const std::string, std::vector<std::uint64_t>>*> incidents;
+  incidents.reserve(s.incidents.size());
+  for (const auto& e : s.incidents) incidents.push_back(&e);
+  std::sort(incidents.begin(), incidents.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  for (const auto* e : incidents) {
+    const auto& [key, members] = *e;
     w.str(key);
     w.u32(static_cast<std::uint32_t>(members.size()));
     for (auto m : members) w.u64(m);

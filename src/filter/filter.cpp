@@ -264,9 +264,13 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
     std::atomic<int>& n;
     ~Leave() { n.fetch_sub(1, std::memory_order_relaxed); }
   } leave{m.submitting};
-  std::vector<std::uint32_t> shingles = text_shingles(report.text);  // moved into the state by the commit
+  std::vector<std::uint32_t> shingles;  // text_shingles(report.text), moved into the state by the commit
   {
     auto lock = m.read_lock();
+    // The id table's slot is a cache miss at a large window: started first, it arrives while the
+    // shingles are computed.
+    m.state.by_id.prefetch(detail::HashedSlots::hash(report.id));
+    shingles = text_shingles(report.text);
     if (const auto* held = m.state.find(report.id)) {
       // Held, but perhaps committed by another thread that has not synced yet: make it durable
       // before handing the verdict out.

@@ -101,12 +101,15 @@ struct Filter::Impl {
   // submit is in flight; a lone submit that finds commits since (feedback, or a submit that came
   // later) judges again instead, so single-threaded use pays nothing for the check.
   std::atomic<int> submitting{0};
-  // What the latest commits changed (under `mu`), oldest first: the footprint of commit `seq` is
-  // footprints[seq - footprints_from]. A submit whose evaluation is older than the oldest kept
+  // What the latest commits changed (under `mu`): the footprints of commits footprints_from ..
+  // footprints_from + footprint_count - 1, commit `seq`'s at footprints[seq % kFootprints] (a ring
+  // whose vectors keep their capacity, so recording a commit allocates nothing once they have grown).
+  // A submit whose evaluation is older than the oldest kept
   // judges again.
   static constexpr std::size_t kFootprints = 256;
-  std::deque<detail::Footprint> footprints;
+  std::vector<detail::Footprint> footprints = std::vector<detail::Footprint>(kFootprints);
   std::uint64_t footprints_from = 1;
+  std::size_t footprint_count = 0;
   mutable detail::OrbCache orb;
   std::unique_ptr<GeotagChecker> geo;
   // Group commit: appended_seq is what the journal holds, synced_seq what is on disk.
@@ -171,14 +174,24 @@ struct Filter::Impl {
     synced_seq = target;
   }
 
-  // Records the footprint of the commit just applied (state.seq).
-  void record_footprint_locked(detail::Footprint&& f) {
-    if (footprints.empty()) footprints_from = state.seq;
-    footprints.push_back(std::move(f));
-    while (footprints.size() > kFootprints) {
-      footprints.pop_front();
+  // The footprint of the commit about to be applied (state.seq + 1), emptied; the oldest kept one
+  // is dropped first when the ring is full, so a commit that fails leaves the others intact.
+  detail::Footprint& next_footprint_locked() {
+    if (footprint_count == kFootprints) {
       ++footprints_from;
+      --footprint_count;
     }
+    detail::Footprint& f = footprints[(state.seq + 1) % kFootprints];
+    f.everything = false;
+    f.cells.clear();
+    f.photos.clear();
+    f.incidents.clear();
+    return f;
+  }
+  // Counts the footprint filled for the commit just applied (state.seq).
+  void record_footprint_locked() {
+    if (footprint_count == 0) footprints_from = state.seq;
+    ++footprint_count;
   }
 
   // Whether the verdict evaluated at seen_seq may differ from one evaluated now: some commit
@@ -186,12 +199,12 @@ struct Filter::Impl {
   bool stale_locked(std::uint64_t seen_seq, const Report& report, const ReportFeatures& features,
                     const Verdict& verdict, const std::optional<detail::ContextReads>& reads) const {
     if (state.seq == seen_seq) return false;
-    if (!reads || footprints.empty() || seen_seq + 1 < footprints_from ||
-        state.seq != footprints_from + footprints.size() - 1) {
+    if (!reads || footprint_count == 0 || seen_seq + 1 < footprints_from ||
+        state.seq != footprints_from + footprint_count - 1) {
       return true;
     }
     for (std::uint64_t q = seen_seq + 1; q <= state.seq; ++q) {
-      if (detail::may_affect(footprints[q - footprints_from], options, report, features, verdict)) return true;
+      if (detail::may_affect(footprints[q % kFootprints], options, report, features, verdict)) return true;
     }
     return !(detail::read_context(state, options, report) == *reads);
   }
@@ -261,9 +274,13 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
     std::atomic<int>& n;
     ~Leave() { n.fetch_sub(1, std::memory_order_relaxed); }
   } leave{m.submitting};
-  const std::vector<std::uint32_t> shingles = text_shingles(report.text);
+  std::vector<std::uint32_t> shingles;  // text_shingles(report.text), moved into the state by the commit
   {
     auto lock = m.read_lock();
+    // The id table's slot is a cache miss at a large window: started first, it arrives while the
+    // shingles are computed.
+    m.state.by_id.prefetch(detail::HashedSlots::hash(report.id));
+    shingles = text_shingles(report.text);
     if (const auto* held = m.state.find(report.id)) {
       // Held, but perhaps committed by another thread that has not synced yet: make it durable
       // before handing the verdict out.
@@ -295,9 +312,8 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
       ++m.reevaluated;
     }
     if (m.persistent()) m.append_locked(detail::encode_submit(report, features, verdict_to_json(verdict)));
-    detail::Footprint footprint;
-    detail::apply_submit(m.state, m.options, report, features, verdict, &shingles, &footprint);
-    m.record_footprint_locked(std::move(footprint));
+    detail::apply_submit(m.state, m.options, report, features, verdict, &shingles, &m.next_footprint_locked());
+    m.record_footprint_locked();
     my_seq = m.state.seq;
     m.maybe_snapshot_locked();
   }
@@ -329,8 +345,9 @@ void Filter::feedback(const Feedback& f) {
       if (f.other_id == f.report_id) throw Error(ErrorCode::kInvalidArgument, "a report cannot duplicate itself ('" + f.report_id + "')");
     }
     m.append_locked(m.persistent() ? detail::encode_feedback(f) : std::string());
+    m.next_footprint_locked().everything = true;  // before the commit: it is commit state.seq + 1's
     detail::apply_feedback(m.state, f, m.options.spam.learning_rate);
-    m.record_footprint_locked(detail::Footprint{true, {}, {}, {}});
+    m.record_footprint_locked();
     my_seq = m.state.seq;
     m.maybe_snapshot_locked();
   }

@@ -32,28 +32,43 @@ bool word_byte(unsigned char c) {
 }  // namespace
 
 std::vector<std::uint32_t> text_shingles(std::string_view text, std::size_t max_shingles) {
-  std::vector<std::string> words;
-  std::string cur;
+  // One pass, no word strings: FNV-1a is a running hash, so each word's own hash and its bigram
+  // with the previous word (seeded by the previous word's hash and a separator byte, which keeps
+  // ("ab","c") apart from ("a","bc")) are computed byte by byte as the word is read. The result is
+  // sorted and de-duplicated, so the order the hashes are found in does not matter. Built in a
+  // per-thread buffer and copied out at its final size: one allocation per call (every submit
+  // calls this).
+  constexpr std::uint32_t kBasis = 2166136261u;
+  thread_local std::vector<std::uint32_t> out;
+  out.clear();
+  bool in_word = false, have_prev = false;
+  std::uint32_t word = kBasis, bigram = 0, prev_seed = 0;
+  const auto end_word = [&] {
+    out.push_back(word);
+    if (have_prev) out.push_back(bigram);
+    prev_seed = fnv1a("\x1f", word);
+    have_prev = true;
+    in_word = false;
+  };
   for (unsigned char c : text) {
     if (word_byte(c)) {
-      cur.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
-    } else if (!cur.empty()) {
-      words.push_back(std::move(cur));
-      cur.clear();
+      if (!in_word) {
+        in_word = true;
+        word = kBasis;
+        bigram = prev_seed;
+      }
+      const auto b = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      word = (word ^ b) * 16777619u;
+      bigram = (bigram ^ b) * 16777619u;
+    } else if (in_word) {
+      end_word();
     }
   }
-  if (!cur.empty()) words.push_back(std::move(cur));
-  std::vector<std::uint32_t> out;
-  out.reserve(words.size() * 2);
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    out.push_back(fnv1a(words[i]));
-    // A separator byte keeps ("ab","c") apart from ("a","bc").
-    if (i + 1 < words.size()) out.push_back(fnv1a(words[i + 1], fnv1a("\x1f", fnv1a(words[i]))));
-  }
+  if (in_word) end_word();
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   if (out.size() > max_shingles) out.resize(max_shingles);
-  return out;
+  return std::vector<std::uint32_t>(out.begin(), out.end());
 }
 
 double shingle_similarity(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {

@@ -407,10 +407,11 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
     for (const auto& p : features.photos) {
       if (p.exif) exifs.push_back(*p.exif);
     }
-    const GeotagResult g = geo.evaluate(report, exifs, &s.geo_history);
-    v.areas = g.areas;
+    GeotagResult g = geo.evaluate(report, exifs, &s.geo_history);
+    v.areas = std::move(g.areas);
     geotag = std::clamp(1.0 - g.plausibility, 0.0, 1.0);
-    for (auto& r : g.reasons()) add_reason(v.reasons, std::move(r));
+    // GeotagResult::reasons(), with the findings' strings moved instead of copied.
+    for (auto& f : g.findings) add_reason(v.reasons, Reason{std::move(f.code), "geotag", f.score, std::move(f.detail)});
   }
   // Coordinates no device can produce cannot be placed, compared or kept: reject outright.
   if (!(report.lat >= -90.0 && report.lat <= 90.0 && report.lon >= -180.0 && report.lon <= 180.0)) {
@@ -695,12 +696,16 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
       v.incident = report.id;
     }
   }
-  std::stable_sort(v.reasons.begin(), v.reasons.end(), [](const Reason& a, const Reason& b) { return a.score > b.score; });
+  // Strongest first, equal scores in the order they were added (what std::stable_sort gives, without
+  // its temporary buffer: a verdict has a handful of reasons).
+  for (std::size_t i = 1; i < v.reasons.size(); ++i) {
+    for (std::size_t j = i; j > 0 && v.reasons[j - 1].score < v.reasons[j].score; --j) std::swap(v.reasons[j - 1], v.reasons[j]);
+  }
   return v;
 }
 
 void apply_submit(State& s, const FilterOptions& o, const Report& report, const ReportFeatures& features,
-                  const Verdict& verdict, const std::vector<std::uint32_t>* shingles, Footprint* fp) {
+                  const Verdict& verdict, std::vector<std::uint32_t>* shingles, Footprint* fp) {
   // A replayed duplicate id is already applied.
   if (s.slot_of(report.id)) {
     ++s.seq;
@@ -718,7 +723,7 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
   r.lon = report.lon;
   r.decision = static_cast<std::uint8_t>(verdict.decision);
   r.verdict = encode_verdict(verdict);
-  r.shingles = shingles ? *shingles : text_shingles(report.text);
+  r.shingles = shingles ? std::move(*shingles) : text_shingles(report.text);
   r.text = report.text;
   for (const auto& p : features.photos) {
     StoredPhoto sp;
@@ -814,7 +819,10 @@ void apply_feedback(State& s, const Feedback& f, double spam_learning_rate) {
 
 // ---- stored verdicts ----
 std::string encode_verdict(const Verdict& v) {
-  ByteWriter w;
+  // Written into a per-thread buffer and copied out at its final size: one allocation per verdict
+  // (it is kept for the whole retention window), where growing a fresh string took five or six.
+  thread_local ByteWriter w;
+  w.data().clear();
   w.u8(static_cast<std::uint8_t>(v.decision));
   w.u8(static_cast<std::uint8_t>((v.duplicate_of ? 1 : 0) | (v.incident ? 2 : 0)));
   if (v.duplicate_of) w.str(*v.duplicate_of);
@@ -836,9 +844,7 @@ std::string encode_verdict(const Verdict& v) {
     w.str(a.code);
     w.str(a.name);
   }
-  std::string out = std::move(w.data());
-  out.shrink_to_fit();  // kept for the whole retention window
-  return out;
+  return std::string(w.data());
 }
 
 Verdict decode_verdict(std::string_view bytes, const std::string& id, const std::string& what) {
@@ -1009,7 +1015,13 @@ std::string encode_state(const State& s) {
     put_stored(w, r.photos);
   }
   w.u32(static_cast<std::uint32_t>(s.incidents.size()));
-  for (const auto& [key, members] : s.incidents) {
+  // In key order, so equal states give byte-identical snapshots (the table itself is unordered).
+  std::vector<const std::pair<const std::string, std::vector<std::uint64_t>>*> incidents;
+  incidents.reserve(s.incidents.size());
+  for (const auto& e : s.incidents) incidents.push_back(&e);
+  std::sort(incidents.begin(), incidents.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  for (const auto* e : incidents) {
+    const auto& [key, members] = *e;
     w.str(key);
     w.u32(static_cast<std::uint32_t>(members.size()));
     for (auto m : members) w.u64(m);

@@ -575,6 +575,7 @@ std::vector<AreaRef> AreaSet::lookup(double lat, double lon) const {
       }
     }
   }
+  chain.reserve(static_cast<std::size_t>(std::count_if(hit.begin(), hit.end(), [](std::int32_t h) { return h >= 0; })));
   for (std::size_t l = 0; l < kAreaLevelCount; ++l)
     if (hit[l] >= 0) chain.push_back(impl_->levels[l].infos[static_cast<std::size_t>(hit[l])].ref);
   return chain;

@@ -87,12 +87,19 @@ int key_bits_for(std::uint32_t n) {
 
 // Scratch buffers of one querying thread.
 struct Scratch {
+  // One probed key range of a segment: where its offsets sit, the posting range they give, the
+  // filter allowance left over and the chunk.
+  struct Probe {
+    std::size_t key_at = 0;  // index into Segment::offsets
+    std::size_t lo = 0, hi = 0;
+    std::int8_t allow = 0;
+    std::uint8_t chunk = 0;
+  };
   std::vector<std::uint32_t> positions;
   std::vector<std::uint32_t> cand_slots;
-  std::vector<std::uint32_t> probe_keys;
-  std::vector<std::int8_t> probe_allow;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
-  std::vector<std::uint32_t> passing;
+  std::vector<Probe> probes;
+  std::vector<std::size_t> passing;
+  std::vector<std::uint8_t> passing_chunk;
 };
 Scratch& scratch() {
   thread_local Scratch s;
@@ -369,94 +376,118 @@ void HammingIndexImpl<Hash>::search_segment(const Segment& s, const std::uint64_
                                             int variant, std::vector<Hit>& hits) const {
   // Memory latency dominates (each probed key range, posting and candidate hash is a likely cache
   // miss), so the work runs in stages over arrays with software prefetch a fixed distance ahead:
-  // keys -> offsets -> filter bytes -> postings -> hashes.
+  // keys -> offsets -> filter bytes -> postings -> hashes. Each stage runs over the probes of all
+  // chunks at once: staged per chunk, a stage had ~15 key ranges and ~5 postings to overlap at
+  // radius 20 (too few for the prefetch distance), so at a million rows most of its loads waited
+  // one after another.
   constexpr std::size_t kAhead = 16;
   const IndexKernels& k = active_kernels();
   Scratch& sc = scratch();
-  const std::uint32_t n = s.size();
+  const std::size_t n = s.size();
   const int kb = s.key_bits;
   const std::size_t keys = std::size_t{1} << kb;
   const std::uint64_t* base = store_.hashes.data();
+  const std::uint32_t* off = s.offsets.data();
+  const std::uint32_t* post = s.postings.data();  // chunk c's postings start at c * n
+  const std::uint8_t* filt = s.filters.data();    // and so do its filter bytes
+
+  // Stage 1: per chunk, every key within t bits of the query's key, with the filter allowance left over.
+  auto& probes = sc.probes;
+  probes.clear();
+  std::uint8_t qf[kChunkCount] = {};
+  int fbits[kChunkCount] = {};
   for (int c = 0; c < kChunkCount; ++c) {
     if (t[c] < 0) continue;
     const Chunk chunk = Traits::kChunks[c];
     const int shift = chunk.width - kb;
-    const int fbits = std::min(8, shift);
+    fbits[c] = std::min(8, shift);
     const std::uint32_t qv = extract_chunk<W>(q, chunk);
     const std::uint32_t qkey = qv >> shift;
-    const auto qf = static_cast<std::uint8_t>((qv >> (shift - fbits)) & ((1u << fbits) - 1));
-    const std::uint32_t* off = s.offsets.data() + c * (keys + 1);
-    const std::uint32_t* post = s.postings.data() + static_cast<std::size_t>(c) * n;
-    const std::uint8_t* filt = s.filters.data() + static_cast<std::size_t>(c) * n;
-
-    // Stage 1: every key within t bits of the query's key, with the filter allowance left over.
-    auto& probe_keys = sc.probe_keys;
-    auto& probe_allow = sc.probe_allow;
-    probe_keys.clear();
-    probe_allow.clear();
+    qf[c] = static_cast<std::uint8_t>((qv >> (shift - fbits[c])) & ((1u << fbits[c]) - 1));
+    const std::size_t key_base = static_cast<std::size_t>(c) * (keys + 1);
     const int pmax = std::min(t[c], kb);
     for (int p = 0; p <= pmax; ++p) {
       std::uint32_t mask = p == 0 ? 0 : (1u << p) - 1;
       const std::uint32_t limit = 1u << kb;
       while (mask < limit) {  // every kb-bit mask with p bits set (Gosper's hack)
-        probe_keys.push_back(qkey ^ mask);
-        probe_allow.push_back(static_cast<std::int8_t>(std::min(t[c] - p, 8)));
+        Scratch::Probe probe;
+        probe.key_at = key_base + (qkey ^ mask);
+        probe.allow = static_cast<std::int8_t>(std::min(t[c] - p, 8));
+        probe.chunk = static_cast<std::uint8_t>(c);
+        probes.push_back(probe);
         if (mask == 0) break;
         const std::uint32_t low = mask & (~mask + 1);
         const std::uint32_t ripple = mask + low;
         mask = (((ripple ^ mask) >> 2) / low) | ripple;
       }
     }
-    const std::size_t probes = probe_keys.size();
-    // Stage 2: key -> posting range [lo, hi), prefetching offsets ahead.
-    auto& ranges = sc.ranges;
-    ranges.resize(probes);
-    for (std::size_t j = 0; j < probes; ++j) {
-      if (j + kAhead < probes) __builtin_prefetch(off + probe_keys[j + kAhead]);
-      ranges[j] = {off[probe_keys[j]], off[probe_keys[j] + 1]};
-    }
-    // Stage 3: filter bytes -> indices of passing postings, prefetching ranges ahead.
-    auto& passing = sc.passing;
-    passing.clear();
-    for (std::size_t j = 0; j < probes; ++j) {
-      if (j + kAhead / 2 < probes) {
-        const auto [plo, phi] = ranges[j + kAhead / 2];
-        for (std::uint32_t x = plo; x < phi; x += 64) __builtin_prefetch(filt + x);
+  }
+  const std::size_t nprobes = probes.size();
+  // Stage 2: key -> posting range [lo, hi) (positions in the chunk-major posting and filter arrays),
+  // prefetching offsets ahead.
+  for (std::size_t j = 0; j < nprobes; ++j) {
+    if (j + kAhead < nprobes) __builtin_prefetch(off + probes[j + kAhead].key_at);
+    Scratch::Probe& p = probes[j];
+    const std::size_t chunk_base = std::size_t{p.chunk} * n;
+    p.lo = chunk_base + off[p.key_at];
+    p.hi = chunk_base + off[p.key_at + 1];
+  }
+  // Stage 3: filter bytes -> positions of passing postings (and their chunk), prefetching ranges ahead.
+  auto& passing = sc.passing;
+  auto& passing_chunk = sc.passing_chunk;
+  passing.clear();
+  passing_chunk.clear();
+  for (std::size_t j = 0; j < nprobes; ++j) {
+    if (j + kAhead < nprobes) {
+      // Every line the range touches (a range of ~60 bytes at a million rows usually spans two).
+      const Scratch::Probe& ahead = probes[j + kAhead];
+      const auto last = reinterpret_cast<std::uintptr_t>(filt + ahead.hi);
+      for (auto line = reinterpret_cast<std::uintptr_t>(filt + ahead.lo) & ~std::uintptr_t{63}; line < last; line += 64) {
+        __builtin_prefetch(reinterpret_cast<const void*>(line));
       }
-      const auto [lo, hi] = ranges[j];
-      if (lo == hi) continue;
-      if (probe_allow[j] >= fbits) {
-        for (std::uint32_t x = lo; x < hi; ++x) passing.push_back(x);
-      } else {
-        if (sc.positions.size() < hi - lo) sc.positions.resize(hi - lo);
-        const std::size_t m = k.filter8(filt + lo, hi - lo, qf, probe_allow[j], sc.positions.data());
-        for (std::size_t x = 0; x < m; ++x) passing.push_back(lo + sc.positions[x]);
+    }
+    const Scratch::Probe& p = probes[j];
+    if (p.lo == p.hi) continue;
+    const std::size_t len = p.hi - p.lo;
+    if (p.allow >= fbits[p.chunk]) {
+      for (std::size_t x = p.lo; x < p.hi; ++x) {
+        passing.push_back(x);
+        passing_chunk.push_back(p.chunk);
+      }
+    } else {
+      if (sc.positions.size() < len) sc.positions.resize(len);
+      const std::size_t m = k.filter8(filt + p.lo, len, qf[p.chunk], p.allow, sc.positions.data());
+      for (std::size_t x = 0; x < m; ++x) {
+        passing.push_back(p.lo + sc.positions[x]);
+        passing_chunk.push_back(p.chunk);
       }
     }
-    // Stage 4: postings -> candidate slots, prefetching postings and then the hashes.
-    auto& cands = sc.cand_slots;
-    cands.resize(passing.size());
-    for (std::size_t j = 0; j < passing.size(); ++j) {
-      if (j + kAhead < passing.size()) __builtin_prefetch(post + passing[j + kAhead]);
-      cands[j] = post[passing[j]];
-      __builtin_prefetch(base + std::size_t{cands[j]} * W);
-    }
-    // Stage 5: verify; report a hit only from the first chunk within its threshold (no duplicates).
-    for (const std::uint32_t slot : cands) {
-      const std::uint64_t* e = base + std::size_t{slot} * W;
-      const int d = W == 4 ? k.distance256(e, q) : k.distance64(e[0], q[0]);
-      if (d > radius || store_.id_ref[slot] == kDead) continue;
-      std::uint64_t x[W];
-      for (int w = 0; w < W; ++w) x[w] = e[w] ^ q[w];
-      int first = -1;
-      for (int c2 = 0; c2 <= c; ++c2) {
-        if (t[c2] >= 0 && std::popcount(extract_chunk<W>(x, Traits::kChunks[c2])) <= t[c2]) {
-          first = c2;
-          break;
-        }
+  }
+  // Stage 4: postings -> candidate slots, prefetching postings and then the hashes.
+  auto& cands = sc.cand_slots;
+  cands.resize(passing.size());
+  for (std::size_t j = 0; j < passing.size(); ++j) {
+    if (j + kAhead < passing.size()) __builtin_prefetch(post + passing[j + kAhead]);
+    cands[j] = post[passing[j]];
+    __builtin_prefetch(base + std::size_t{cands[j]} * W);
+  }
+  // Stage 5: verify; report a hit only from the first chunk within its threshold (no duplicates).
+  for (std::size_t j = 0; j < cands.size(); ++j) {
+    const std::uint32_t slot = cands[j];
+    const int c = passing_chunk[j];
+    const std::uint64_t* e = base + std::size_t{slot} * W;
+    const int d = W == 4 ? k.distance256(e, q) : k.distance64(e[0], q[0]);
+    if (d > radius || store_.id_ref[slot] == kDead) continue;
+    std::uint64_t x[W];
+    for (int w = 0; w < W; ++w) x[w] = e[w] ^ q[w];
+    int first = -1;
+    for (int c2 = 0; c2 <= c; ++c2) {
+      if (t[c2] >= 0 && std::popcount(extract_chunk<W>(x, Traits::kChunks[c2])) <= t[c2]) {
+        first = c2;
+        break;
       }
-      if (first == c) hits.push_back({slot, d, variant});
     }
+    if (first == c) hits.push_back({slot, d, variant});
   }
 }
 

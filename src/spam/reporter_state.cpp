@@ -22,20 +22,36 @@ ReporterState::ReporterState(const ReporterStateOptions& options)
   options_.validate();
 }
 
+ReporterState::Entry& ReporterState::entry(std::string_view reporter) {
+  thread_local std::string key;
+  key.assign(reporter);
+  if (const auto it = entries_.find(key); it != entries_.end()) return it->second;
+  if (spare_.empty()) return entries_.try_emplace(key).first->second;
+  Map::node_type node = std::move(spare_.back());
+  spare_.pop_back();
+  node.key().assign(reporter);
+  node.mapped().times.clear();
+  node.mapped().judged = 0;
+  node.mapped().rejected = 0;
+  return entries_.insert(std::move(node)).position->second;
+}
+
 void ReporterState::record_report(std::string_view reporter, UnixSeconds time) {
   if (reporter.empty()) return;
   std::unique_lock lock(*mutex_);
-  Entry& e = entries_[std::string(reporter)];
+  Entry& e = entry(reporter);
   trim(e);
   // Keep times sorted even when reports arrive slightly out of order.
   e.times.insert(std::upper_bound(e.times.begin(), e.times.end(), time), time);
-  while (e.times.size() > options_.max_times_per_reporter) e.times.pop_front();
+  if (e.times.size() > options_.max_times_per_reporter) {
+    e.times.erase(e.times.begin(), e.times.end() - static_cast<std::ptrdiff_t>(options_.max_times_per_reporter));
+  }
 }
 
 void ReporterState::record_moderation(std::string_view reporter, bool rejected) {
   if (reporter.empty()) return;
   std::unique_lock lock(*mutex_);
-  Entry& e = entries_[std::string(reporter)];
+  Entry& e = entry(reporter);
   ++e.judged;
   if (rejected) ++e.rejected;
 }
@@ -44,7 +60,9 @@ ReporterActivity ReporterState::activity(std::string_view reporter, UnixSeconds 
   ReporterActivity a;
   if (reporter.empty()) return a;
   std::shared_lock lock(*mutex_);
-  const auto it = entries_.find(std::string(reporter));
+  thread_local std::string key;
+  key.assign(reporter);
+  const auto it = entries_.find(key);
   if (it == entries_.end()) return a;
   const Entry& e = it->second;
   const auto lo = std::upper_bound(e.times.begin(), e.times.end(), std::max(window_start(time), cutoff_));
@@ -73,7 +91,13 @@ void ReporterState::prune(UnixSeconds time) {
   for (auto it = entries_.begin(); it != entries_.end();) {
     trim(it->second);
     if (it->second.times.empty() && it->second.judged == 0) {
-      it = entries_.erase(it);
+      if (spare_.size() < kSpare) {
+        const auto next = std::next(it);
+        spare_.push_back(entries_.extract(it));
+        it = next;
+      } else {
+        it = entries_.erase(it);
+      }
     } else {
       ++it;
     }
@@ -163,7 +187,9 @@ ReporterState ReporterState::deserialize(std::string_view text, const ReporterSt
       if (!e.times.empty() && time < e.times.back()) fail(line_no, "times out of order");
       e.times.push_back(time);
     }
-    while (e.times.size() > options.max_times_per_reporter) e.times.pop_front();
+    if (e.times.size() > options.max_times_per_reporter) {
+      e.times.erase(e.times.begin(), e.times.end() - static_cast<std::ptrdiff_t>(options.max_times_per_reporter));
+    }
   }
   if (!header) fail(0, "empty input");
   return state;

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "saring/core/time.hpp"
 #include "saring/spam/rules.hpp"
@@ -56,18 +57,25 @@ class ReporterState {
 
  private:
   struct Entry {
-    std::deque<UnixSeconds> times;  // ascending
+    std::vector<UnixSeconds> times;  // ascending
     std::size_t judged = 0;
     std::size_t rejected = 0;
   };
+  using Map = std::unordered_map<std::string, Entry>;
   // time - window, saturating at the smallest time (no overflow for extreme inputs).
   UnixSeconds window_start(UnixSeconds time) const {
     return time < INT64_MIN + options_.flood_window_seconds ? INT64_MIN : time - options_.flood_window_seconds;
   }
   // Drops the times prune() has already ruled out (lazy: prune() only raises cutoff_).
   void trim(Entry& e) const {
-    while (!e.times.empty() && e.times.front() <= cutoff_) e.times.pop_front();
+    std::size_t gone = 0;
+    while (gone < e.times.size() && e.times[gone] <= cutoff_) ++gone;
+    e.times.erase(e.times.begin(), e.times.begin() + static_cast<std::ptrdiff_t>(gone));
   }
+  // The entry of `reporter`, added empty when absent: from a node the sweep set aside when there
+  // is one (its key string and time array keep their capacity), so a filter's steady stream of
+  // reporters new to the flood window allocates nothing.
+  Entry& entry(std::string_view reporter);
   // An entry prune() would have erased: no time after the cutoff and no moderation history.
   bool dead(const Entry& e) const { return e.judged == 0 && (e.times.empty() || e.times.back() <= cutoff_); }
   ReporterStateOptions options_;
@@ -77,7 +85,9 @@ class ReporterState {
   UnixSeconds cutoff_ = INT64_MIN;
   std::size_t prunes_since_sweep_ = 0;
   mutable std::unique_ptr<std::shared_mutex> mutex_;
-  std::unordered_map<std::string, Entry> entries_;
+  Map entries_;
+  std::vector<Map::node_type> spare_;  // erased entries' nodes, reused by entry() (at most kSpare)
+  static constexpr std::size_t kSpare = 4096;
 };
 
 }  // namespace saring

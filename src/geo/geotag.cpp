@@ -136,8 +136,15 @@ std::uint64_t mix64(std::uint64_t h) {
   h *= 0xC4CEB9FE1A85EC53ull;
   return h ^ (h >> 33);
 }
-std::uint64_t hash_of(const CoordKey& k) { return mix64(k.lat_bits * 0x9E3779B97F4A7C15ull ^ k.lon_bits); }
-std::uint64_t hash_of(std::string_view reporter) { return mix64(std::hash<std::string_view>{}(reporter)); }
+// 32 bits of it are kept: an entry is then 8 bytes (a million coordinates fill a 16 MB table, not
+// 32 MB, and 200,000 reporters 4 MB), and a rare equal hash is told apart by the key in the slot.
+using HashWord = std::uint32_t;
+HashWord hash_of(const CoordKey& k) {
+  return static_cast<HashWord>(mix64(k.lat_bits * 0x9E3779B97F4A7C15ull ^ k.lon_bits));
+}
+HashWord hash_of(std::string_view reporter) {
+  return static_cast<HashWord>(mix64(std::hash<std::string_view>{}(reporter)));
+}
 
 }  // namespace
 
@@ -157,7 +164,7 @@ struct GeoHistory::Impl {
   // vectors stay at the peak live count under churn. A freed coordinate slot keeps its Seen's
   // capacity: nearly every commit brings a coordinate not seen before, and reusing a slot then
   // costs no allocation.
-  using Table = detail::FlatHashTable<std::uint64_t, std::uint32_t>;
+  using Table = detail::FlatHashTable<HashWord, std::uint32_t>;
   template <class Slot>
   struct SlotTable {
     Table index;
@@ -165,16 +172,16 @@ struct GeoHistory::Impl {
     std::vector<std::uint32_t> free;
     // The slot of the key (hash h, confirmed by same(slot)); nullptr when absent.
     template <class Same>
-    Slot* find(std::uint64_t h, Same&& same) {
+    Slot* find(HashWord h, Same&& same) {
       const std::uint32_t i = index.find(h, [&](std::uint32_t k) { return same(slots[k]); });
       return i == Table::kNoValue ? nullptr : &slots[i];
     }
     template <class Same>
-    const Slot* find(std::uint64_t h, Same&& same) const {
+    const Slot* find(HashWord h, Same&& same) const {
       return const_cast<SlotTable*>(this)->find(h, same);
     }
     // A slot for a new key (hash h, absent): a freed one when there is one. The caller fills it.
-    Slot& add(std::uint64_t h) {
+    Slot& add(HashWord h) {
       std::uint32_t i;
       if (!free.empty()) {
         i = free.back();
@@ -188,7 +195,7 @@ struct GeoHistory::Impl {
       index.insert(h, i);
       return slots[i];
     }
-    void remove(std::uint64_t h, const Slot& slot) {
+    void remove(HashWord h, const Slot& slot) {
       const auto i = static_cast<std::uint32_t>(&slot - slots.data());
       index.erase(h, i);
       free.push_back(i);
@@ -204,10 +211,10 @@ struct GeoHistory::Impl {
     Fix fix;
   };
   SlotTable<ReporterSlot> last;
-  const ReporterSlot* find_last(std::uint64_t h, std::string_view reporter) const {
+  const ReporterSlot* find_last(HashWord h, std::string_view reporter) const {
     return last.find(h, [&](const ReporterSlot& s) { return s.reporter == reporter; });
   }
-  ReporterSlot* find_last(std::uint64_t h, std::string_view reporter) {
+  ReporterSlot* find_last(HashWord h, std::string_view reporter) {
     return last.find(h, [&](const ReporterSlot& s) { return s.reporter == reporter; });
   }
 
@@ -220,14 +227,14 @@ struct GeoHistory::Impl {
     Seen seen;
   };
   SlotTable<CoordSlot> at;
-  const CoordSlot* find_at(std::uint64_t h, const CoordKey& key) const {
+  const CoordSlot* find_at(HashWord h, const CoordKey& key) const {
     return at.find(h, [&](const CoordSlot& s) { return s.key == key; });
   }
-  CoordSlot* find_at(std::uint64_t h, const CoordKey& key) {
+  CoordSlot* find_at(HashWord h, const CoordKey& key) {
     return at.find(h, [&](const CoordSlot& s) { return s.key == key; });
   }
   Seen& seen_at(const CoordKey& key) {
-    const std::uint64_t h = hash_of(key);
+    const HashWord h = hash_of(key);
     if (CoordSlot* s = find_at(h, key)) return s->seen;
     CoordSlot& s = at.add(h);
     s.key = key;
@@ -300,13 +307,13 @@ struct GeoHistory::Impl {
     // Amortised: once every 4096 commits, so memory stays bounded by the windows.
     while (!fix_queue.empty() && newest - fix_queue.top().time > options.reporter_ttl_s) {
       const FixItem& item = fix_queue.top();
-      const std::uint64_t h = hash_of(item.reporter);
+      const HashWord h = hash_of(item.reporter);
       if (const ReporterSlot* s = find_last(h, item.reporter); s && s->fix.time == item.time) last.remove(h, *s);
       fix_queue.pop();
     }
     while (!seen_queue.empty() && newest - seen_queue.top().time > options.shared_window_s) {
       const SeenItem& item = seen_queue.top();
-      const std::uint64_t h = hash_of(item.key);
+      const HashWord h = hash_of(item.key);
       if (CoordSlot* s = find_at(h, item.key)) {
         Seen& m = s->seen;
         if (auto* r = find_reporter(m, item.reporter); r && r->second == item.time) {
@@ -352,7 +359,7 @@ std::size_t GeoHistory::reporters_at(double lat, double lon, UnixSeconds now, st
 void GeoHistory::commit(const Report& report) {
   if (report.reporter.empty() || !valid_position(report.lat, report.lon)) return;
   std::unique_lock lock(impl_->mutex);
-  const std::uint64_t rh = hash_of(report.reporter);
+  const HashWord rh = hash_of(report.reporter);
   Impl::ReporterSlot* slot = impl_->find_last(rh, report.reporter);
   if (!slot) {  // as the map it replaces default-inserted
     slot = &impl_->last.add(rh);

@@ -6,12 +6,13 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <queue>
 #include <shared_mutex>
-#include <unordered_map>
 
+#include "core/flat_hash_table.hpp"
 #include "saring/core/error.hpp"
 
 namespace saring {
@@ -116,11 +117,6 @@ struct CoordKey {
   std::uint64_t lat_bits, lon_bits;
   bool operator==(const CoordKey&) const = default;
 };
-struct CoordKeyHash {
-  std::size_t operator()(const CoordKey& k) const noexcept {
-    return std::hash<std::uint64_t>()(k.lat_bits * 0x9E3779B97F4A7C15ULL ^ k.lon_bits);
-  }
-};
 CoordKey key_of(double lat, double lon) {
   CoordKey k;
   lat += 0.0;  // -0.0 + 0.0 == +0.0
@@ -128,6 +124,26 @@ CoordKey key_of(double lat, double lon) {
   std::memcpy(&k.lat_bits, &lat, 8);
   std::memcpy(&k.lon_bits, &lon, 8);
   return k;
+}
+
+// The flat tables take their home slot from a hash's low bits, so both hashes end in a full
+// 64-bit finaliser (a bijection): coordinate bit patterns share most of their low bits, and
+// std::hash of a string is not promised to be well mixed.
+std::uint64_t mix64(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ull;
+  return h ^ (h >> 33);
+}
+// 32 bits of it are kept: an entry is then 8 bytes (a million coordinates fill a 16 MB table, not
+// 32 MB, and 200,000 reporters 4 MB), and a rare equal hash is told apart by the key in the slot.
+using HashWord = std::uint32_t;
+HashWord hash_of(const CoordKey& k) {
+  return static_cast<HashWord>(mix64(k.lat_bits * 0x9E3779B97F4A7C15ull ^ k.lon_bits));
+}
+HashWord hash_of(std::string_view reporter) {
+  return static_cast<HashWord>(mix64(std::hash<std::string_view>{}(reporter)));
 }
 
 }  // namespace
@@ -140,26 +156,90 @@ void GeoHistory::Options::validate() const {
 struct GeoHistory::Impl {
   Options options;
   mutable std::shared_mutex mutex;
-  std::unordered_map<std::string, Fix> last;
+
+  // Open-addressing tables of (hash, slot index) over slot vectors that hold the keys: a lookup
+  // reads one table line and then its slot, where the node-based unordered_maps they replace read
+  // a bucket, a node and the key's string (three or more cache misses at a million coordinates).
+  // A slot the sweep frees goes on a free list and is reused before the vector grows, so the
+  // vectors stay at the peak live count under churn. A freed coordinate slot keeps its Seen's
+  // capacity: nearly every commit brings a coordinate not seen before, and reusing a slot then
+  // costs no allocation.
+  using Table = detail::FlatHashTable<HashWord, std::uint32_t>;
+  template <class Slot>
+  struct SlotTable {
+    Table index;
+    std::vector<Slot> slots;
+    std::vector<std::uint32_t> free;
+    // The slot of the key (hash h, confirmed by same(slot)); nullptr when absent.
+    template <class Same>
+    Slot* find(HashWord h, Same&& same) {
+      const std::uint32_t i = index.find(h, [&](std::uint32_t k) { return same(slots[k]); });
+      return i == Table::kNoValue ? nullptr : &slots[i];
+    }
+    template <class Same>
+    const Slot* find(HashWord h, Same&& same) const {
+      return const_cast<SlotTable*>(this)->find(h, same);
+    }
+    // A slot for a new key (hash h, absent): a freed one when there is one. The caller fills it.
+    Slot& add(HashWord h) {
+      std::uint32_t i;
+      if (!free.empty()) {
+        i = free.back();
+        free.pop_back();
+      } else {
+        if (slots.size() >= Table::kNoValue)
+          throw Error(ErrorCode::kLimitExceeded, "GeoHistory: more than 2^32-1 live entries");
+        i = static_cast<std::uint32_t>(slots.size());
+        slots.emplace_back();
+      }
+      index.insert(h, i);
+      return slots[i];
+    }
+    void remove(HashWord h, const Slot& slot) {
+      const auto i = static_cast<std::uint32_t>(&slot - slots.data());
+      index.erase(h, i);
+      free.push_back(i);
+    }
+    std::size_t size() const { return index.size(); }
+    std::size_t memory_bytes() const {
+      return index.memory_bytes() + slots.capacity() * sizeof(Slot) + free.capacity() * sizeof(std::uint32_t);
+    }
+  };
+
+  struct ReporterSlot {
+    std::string reporter;
+    Fix fix;
+  };
+  SlotTable<ReporterSlot> last;
+  const ReporterSlot* find_last(HashWord h, std::string_view reporter) const {
+    return last.find(h, [&](const ReporterSlot& s) { return s.reporter == reporter; });
+  }
+  ReporterSlot* find_last(HashWord h, std::string_view reporter) {
+    return last.find(h, [&](const ReporterSlot& s) { return s.reporter == reporter; });
+  }
+
   // Reporters seen at each exact coordinate, with the latest time. A short vector, not a nested
   // hash map: nearly every coordinate has one reporter, and a map per coordinate cost two
   // allocations per commit and ~100 bytes per retained report.
   using Seen = std::vector<std::pair<std::string, UnixSeconds>>;
-  using AtMap = std::unordered_map<CoordKey, Seen, CoordKeyHash>;
-  AtMap at;
-  // Nodes of coordinates the sweep forgot, reused for new ones (their Seen keeps its capacity):
-  // nearly every commit brings a coordinate not seen before, and a fresh node plus its vector were
-  // two allocations per commit (and two frees at the sweep).
-  std::vector<AtMap::node_type> spare_at;
-  static constexpr std::size_t kSpare = 8192;
+  struct CoordSlot {
+    CoordKey key{};
+    Seen seen;
+  };
+  SlotTable<CoordSlot> at;
+  const CoordSlot* find_at(HashWord h, const CoordKey& key) const {
+    return at.find(h, [&](const CoordSlot& s) { return s.key == key; });
+  }
+  CoordSlot* find_at(HashWord h, const CoordKey& key) {
+    return at.find(h, [&](const CoordSlot& s) { return s.key == key; });
+  }
   Seen& seen_at(const CoordKey& key) {
-    if (const auto it = at.find(key); it != at.end()) return it->second;
-    if (spare_at.empty()) return at.try_emplace(key).first->second;
-    AtMap::node_type node = std::move(spare_at.back());
-    spare_at.pop_back();
-    node.key() = key;
-    node.mapped().clear();
-    return at.insert(std::move(node)).position->second;
+    const HashWord h = hash_of(key);
+    if (CoordSlot* s = find_at(h, key)) return s->seen;
+    CoordSlot& s = at.add(h);
+    s.key = key;
+    s.seen.clear();
+    return s.seen;
   }
   static std::pair<std::string, UnixSeconds>* find_reporter(Seen& seen, std::string_view reporter) {
     for (auto& e : seen)
@@ -204,6 +284,14 @@ struct GeoHistory::Impl {
     bool empty() const { return in_order.empty() && late.empty(); }
     bool from_late() const { return !late.empty() && (in_order.empty() || late.top().time < in_order.front().time); }
     const Item& top() const { return from_late() ? late.top() : in_order.front(); }
+    // The items (deque blocks and the heap vector's spare capacity are not counted) and the
+    // FIFO's strings (late items are rare).
+    template <class Heap>
+    std::size_t memory_bytes(Heap&& heap) const {
+      std::size_t n = (in_order.size() + late.size()) * sizeof(Item);
+      for (const Item& item : in_order) n += heap(item.reporter);
+      return n;
+    }
     void pop() {
       if (from_late()) {
         late.pop();
@@ -218,25 +306,21 @@ struct GeoHistory::Impl {
   void sweep() {
     // Amortised: once every 4096 commits, so memory stays bounded by the windows.
     while (!fix_queue.empty() && newest - fix_queue.top().time > options.reporter_ttl_s) {
-      const auto it = last.find(fix_queue.top().reporter);
-      if (it != last.end() && it->second.time == fix_queue.top().time) last.erase(it);
+      const FixItem& item = fix_queue.top();
+      const HashWord h = hash_of(item.reporter);
+      if (const ReporterSlot* s = find_last(h, item.reporter); s && s->fix.time == item.time) last.remove(h, *s);
       fix_queue.pop();
     }
     while (!seen_queue.empty() && newest - seen_queue.top().time > options.shared_window_s) {
       const SeenItem& item = seen_queue.top();
-      if (const auto it = at.find(item.key); it != at.end()) {
-        Seen& m = it->second;
+      const HashWord h = hash_of(item.key);
+      if (CoordSlot* s = find_at(h, item.key)) {
+        Seen& m = s->seen;
         if (auto* r = find_reporter(m, item.reporter); r && r->second == item.time) {
           *r = std::move(m.back());
           m.pop_back();
         }
-        if (m.empty()) {
-          if (spare_at.size() < kSpare) {
-            spare_at.push_back(at.extract(it));
-          } else {
-            at.erase(it);
-          }
-        }
+        if (m.empty()) at.remove(h, *s);
       }
       seen_queue.pop();
     }
@@ -254,27 +338,40 @@ GeoHistory& GeoHistory::operator=(GeoHistory&&) noexcept = default;
 
 std::optional<GeoHistory::Fix> GeoHistory::last_fix(std::string_view reporter) const {
   std::shared_lock lock(impl_->mutex);
-  auto it = impl_->last.find(std::string(reporter));
-  if (it == impl_->last.end()) return std::nullopt;
-  return it->second;
+  const Impl& im = *impl_;
+  const Impl::ReporterSlot* s = im.find_last(hash_of(reporter), reporter);
+  if (!s) return std::nullopt;
+  return s->fix;
 }
 
 std::size_t GeoHistory::reporters_at(double lat, double lon, UnixSeconds now, std::string_view except) const {
   std::shared_lock lock(impl_->mutex);
-  auto it = impl_->at.find(key_of(lat, lon));
-  if (it == impl_->at.end()) return 0;
+  const Impl& im = *impl_;
+  const CoordKey key = key_of(lat, lon);
+  const Impl::CoordSlot* s = im.find_at(hash_of(key), key);
+  if (!s) return 0;
   std::size_t n = 0;
-  for (const auto& [reporter, t] : it->second)
-    if (reporter != except && now - t <= impl_->options.shared_window_s && t - now <= impl_->options.shared_window_s) ++n;
+  for (const auto& [reporter, t] : s->seen)
+    if (reporter != except && now - t <= im.options.shared_window_s && t - now <= im.options.shared_window_s) ++n;
   return n;
 }
 
 void GeoHistory::commit(const Report& report) {
   if (report.reporter.empty() || !valid_position(report.lat, report.lon)) return;
   std::unique_lock lock(impl_->mutex);
-  Fix& fix = impl_->last[report.reporter];
+  const HashWord rh = hash_of(report.reporter);
+  Impl::ReporterSlot* slot = impl_->find_last(rh, report.reporter);
+  if (!slot) {  // as the map it replaces default-inserted
+    slot = &impl_->last.add(rh);
+    slot->reporter = report.reporter;
+    slot->fix = Fix{};
+  }
+  Fix& fix = slot->fix;
   if (fix.report_id.empty() || report.time.unix >= fix.time) {  // keep the latest, even if reports arrive out of order
-    fix = Fix{report.lat, report.lon, report.time.unix, report.id};
+    fix.lat = report.lat;
+    fix.lon = report.lon;
+    fix.time = report.time.unix;
+    fix.report_id = report.id;
     impl_->fix_queue.push({report.time.unix, report.reporter});
   }
   const CoordKey key = key_of(report.lat, report.lon);
@@ -302,6 +399,20 @@ std::size_t GeoHistory::reporter_count() const {
 std::size_t GeoHistory::coordinate_count() const {
   std::shared_lock lock(impl_->mutex);
   return impl_->at.size();
+}
+
+std::size_t GeoHistory::memory_bytes() const {
+  std::shared_lock lock(impl_->mutex);
+  const Impl& im = *impl_;
+  const auto heap = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; };
+  std::size_t n = im.last.memory_bytes() + im.at.memory_bytes();
+  for (const auto& s : im.last.slots) n += heap(s.reporter) + heap(s.fix.report_id);
+  for (const auto& s : im.at.slots) {
+    n += s.seen.capacity() * sizeof(Impl::Seen::value_type);
+    for (const auto& e : s.seen) n += heap(e.first);
+  }
+  n += im.fix_queue.memory_bytes(heap) + im.seen_queue.memory_bytes(heap);
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <limits>
+#include <map>
+#include <random>
+#include <string>
+#include <utility>
 
 #include "saring/core/error.hpp"
 #include "saring/core/time.hpp"
@@ -285,6 +290,108 @@ TEST(Geotag, SharedCoordinatesKeepTheLatestTimeAndExpire) {
   }
   EXPECT_EQ(history.reporters_at(rep.lat, rep.lon, t0 + 60), 0u);
   EXPECT_EQ(history.coordinate_count(), 5000u);
+}
+
+// A random run of commits (mostly in time order, some late; coordinates drifting so that old ones
+// expire and new ones take their slots) against a plain model of what GeoHistory promises:
+// reporters_at counts each reporter at its latest time at a coordinate within the window, and
+// last_fix is each reporter's latest fix, kept at least while it is within the TTL.
+TEST(Geotag, HistoryMatchesAModelUnderChurn) {
+  GeoHistory::Options o;
+  o.shared_window_s = 300;
+  o.reporter_ttl_s = 200;
+  GeoHistory history(o);
+  std::mt19937_64 rng(7);
+  const UnixSeconds t0 = parse_rfc3339("2026-11-28T08:00:00+07:00").unix;
+  const auto coord = [](int k) { return std::pair<double, double>{-6.2 - 1e-5 * k, 106.8 + 1e-5 * (k % 7)}; };
+  // Short ids stay in the small-string buffer, long ones do not: both kinds of key are compared.
+  const auto reporter = [](int i) {
+    return i % 3 ? "u" + std::to_string(i) : "reporter-with-a-long-opaque-id-" + std::to_string(i);
+  };
+  std::map<std::pair<int, std::string>, UnixSeconds> seen;  // (coordinate, reporter) -> latest time
+  std::map<std::string, GeoHistory::Fix> fixes;
+  UnixSeconds t = t0, newest = t0;
+  std::size_t checks = 0;
+  for (int step = 0; step < 30000; ++step) {
+    t += static_cast<UnixSeconds>(rng() % 4);
+    // Late by at most 150 s, less than the TTL and the window: a late report never lands on an
+    // entry the sweep may already have dropped (that would be a fresh entry in GeoHistory).
+    const UnixSeconds time = rng() % 20 == 0 ? t - static_cast<UnixSeconds>(rng() % 150) : t;
+    const int k = step / 20 + static_cast<int>(rng() % 200);
+    const std::string who = reporter(static_cast<int>(rng() % 60));
+    Report r;
+    r.id = "r" + std::to_string(step);
+    r.reporter = who;
+    r.time.unix = time;
+    std::tie(r.lat, r.lon) = coord(k);
+    history.commit(r);
+    newest = std::max(newest, time);
+    UnixSeconds& s = seen[{k, who}];
+    s = std::max(s, time);
+    auto f = fixes.find(who);
+    if (f == fixes.end() || time >= f->second.time) fixes[who] = GeoHistory::Fix{r.lat, r.lon, time, r.id};
+
+    if (step % 211 != 0 && step != 29999) continue;
+    for (int q = step / 20 - 30; q < step / 20 + 200; q += 3) {
+      const auto [lat, lon] = coord(q);
+      const std::string except = reporter(q % 60);
+      for (const UnixSeconds now : {newest, newest + 50}) {
+        std::size_t expected = 0;
+        for (auto it = seen.lower_bound({q, std::string()}); it != seen.end() && it->first.first == q; ++it)
+          if (it->first.second != except && now - it->second <= o.shared_window_s) ++expected;
+        ASSERT_EQ(history.reporters_at(lat, lon, now, except), expected) << "step " << step << " coordinate " << q;
+        ++checks;
+      }
+    }
+    for (const auto& [id, fix] : fixes) {
+      const auto got = history.last_fix(id);
+      if (newest - fix.time <= o.reporter_ttl_s) ASSERT_TRUE(got) << "step " << step << " " << id;
+      if (!got) continue;
+      EXPECT_EQ(got->time, fix.time) << id;
+      EXPECT_EQ(got->report_id, fix.report_id) << id;
+      EXPECT_EQ(got->lat, fix.lat) << id;
+      EXPECT_EQ(got->lon, fix.lon) << id;
+    }
+    EXPECT_LE(history.reporter_count(), 60u);
+  }
+  EXPECT_GT(checks, 10000u);
+}
+
+// Every commit at a new coordinate, time moving on: the sweep forgets as much as comes in, and
+// the slots it frees are reused, so memory levels off instead of growing with the commits.
+TEST(Geotag, HistoryMemoryStaysBoundedUnderChurn) {
+  GeoHistory::Options o;
+  o.shared_window_s = 100;
+  o.reporter_ttl_s = 100;
+  GeoHistory history(o);
+  const UnixSeconds t0 = parse_rfc3339("2026-11-28T08:00:00+07:00").unix;
+  std::size_t warm = 0, late = 0;
+  for (int i = 0; i < 200000; ++i) {
+    Report r;
+    r.id = "report-" + std::to_string(i);
+    r.reporter = "reporter-with-a-long-opaque-id-" + std::to_string(i % 1000);
+    r.time.unix = t0 + i;
+    r.lat = -6.1 - 1e-7 * i;
+    r.lon = 106.8;
+    history.commit(r);
+    // Live: the last 101 s of commits plus at most one sweep interval (4096 commits) not yet swept.
+    if (i % 1000 == 0) {
+      ASSERT_LE(history.coordinate_count(), 101u + 4096u) << i;
+      ASSERT_LE(history.reporter_count(), 1000u) << i;
+    }
+    // Compared just after a sweep (every 4096th commit), when the queues hold the same span.
+    if ((i + 1) % 4096 == 0) {
+      if (i < 50000) {
+        warm = history.memory_bytes();
+      } else {
+        late = history.memory_bytes();
+      }
+    }
+  }
+  EXPECT_GT(warm, 0u);
+  EXPECT_LE(late, warm + warm / 10);
+  // 4196 live coordinates at most: a leak of one slot per commit would be 40 bytes x 150,000.
+  EXPECT_LT(history.memory_bytes(), 4u << 20);
 }
 
 TEST(Geotag, ScoreCombinesFindings) {

@@ -148,6 +148,9 @@ class GeoHistory {
   void commit(const Report& report);
   std::size_t reporter_count() const;
   std::size_t coordinate_count() const;
+  // Estimate of the heap bytes held: tables, slots (freed ones included: they are reused),
+  // strings beyond the small-string buffer, the per-coordinate reporter lists and expiry queues.
+  std::size_t memory_bytes() const;
 
  private:
   struct Impl;

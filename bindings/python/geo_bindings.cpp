@@ -247,7 +247,8 @@ void register_geo(py::module_& m) {
            py::arg("except_reporter") = "")
       .def("commit", &GeoHistory::commit, py::arg("report"))
       .def_property_readonly("reporter_count", &GeoHistory::reporter_count)
-      .def_property_readonly("coordinate_count", &GeoHistory::coordinate_count);
+      .def_property_readonly("coordinate_count", &GeoHistory::coordinate_count)
+      .def_property_readonly("memory_bytes", &GeoHistory::memory_bytes, "Estimate of the heap bytes held.");
 
   py::class_<GeotagChecker>(m, "GeotagChecker")
       .def(py::init<const AreaSet&, GeotagOptions>(), py::arg("areas"), py::arg("options") = GeotagOptions{},

@@ -113,8 +113,11 @@ def test_options_and_history(jakarta):
     opts.max_speed_kmh = 100
     checker = saring.GeotagChecker(jakarta, opts)
     history = saring.GeoHistory()
+    empty_bytes = history.memory_bytes
     a = report(-6.1754, 106.8272, id="a", reporter="u", time="2026-11-28T08:00:00+07:00")
     history.commit(a)
+    assert history.reporter_count == 1 and history.coordinate_count == 1
+    assert history.memory_bytes > empty_bytes
     b = report(-6.3000, 106.8272, id="b", reporter="u", time="2026-11-28T08:05:00+07:00")  # 14 km in 5 min
     r = checker.evaluate(b, history=history)
     assert r.find("GEO_IMPOSSIBLE_TRAVEL").value > 100

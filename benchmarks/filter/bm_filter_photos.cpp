@@ -98,6 +98,22 @@ struct Stream {
   }
 };
 
+// One report of a stream, the i-th at `interval` seconds apart: a random reporter, place, category
+// and text, drawn from g in that order (both streams draw the same way).
+saring::Report stream_report(const char* prefix, std::size_t i, double interval, std::mt19937_64& g,
+                             std::uniform_real_distribution<double>& lat, std::uniform_real_distribution<double>& lon) {
+  saring::Report r;
+  r.id = prefix + std::to_string(i);
+  r.reporter = "u" + std::to_string(g() % 100000);
+  r.time.unix = kT0 + static_cast<std::int64_t>(static_cast<double>(i) * interval);
+  r.time.offset_minutes = 420;
+  r.lat = lat(g);
+  r.lon = lon(g);
+  r.category = kCategories[g() % 6];
+  r.text = "laporan " + r.category + " nomor " + std::to_string(g() % 100000) + " mohon ditindak";
+  return r;
+}
+
 std::vector<std::string> demo_photos() {
   std::vector<std::string> out;
   const std::string dir = saring::find_demo_dir() + "/photos";
@@ -139,15 +155,7 @@ std::unique_ptr<Stream> make_stream(int per_day, bool geometric) {
   const double interval = 86400.0 / per_day;
   const std::size_t window = static_cast<std::size_t>(7 * per_day);
   for (std::size_t i = 0; i < window + kTimed; ++i) {
-    saring::Report r;
-    r.id = "s" + std::to_string(i);
-    r.reporter = "u" + std::to_string(g() % 100000);
-    r.time.unix = kT0 + static_cast<std::int64_t>(static_cast<double>(i) * interval);
-    r.time.offset_minutes = 420;
-    r.lat = lat(g);
-    r.lon = lon(g);
-    r.category = kCategories[g() % 6];
-    r.text = "laporan " + r.category + " nomor " + std::to_string(g() % 100000) + " mohon ditindak";
+    saring::Report r = stream_report("s", i, interval, g, lat, lon);
     const std::string& photo = photos[g() % photos.size()];
     const std::string link = s->dir + "/" + std::to_string(i) + ".jpg";
     std::filesystem::create_symlink(photo, link);
@@ -384,14 +392,7 @@ std::unique_ptr<LargeScenario> make_large_scenario(int per_day) {
   std::vector<long> anchor(total, -1);
   for (std::size_t i = 0; i < total; ++i) {
     saring::Report& r = all[i];
-    r.id = "L" + std::to_string(i);
-    r.reporter = "u" + std::to_string(g() % 100000);
-    r.time.unix = kT0 + static_cast<std::int64_t>(static_cast<double>(i) * interval);
-    r.time.offset_minutes = 420;
-    r.lat = lat(g);
-    r.lon = lon(g);
-    r.category = kCategories[g() % 6];
-    r.text = "laporan " + r.category + " nomor " + std::to_string(g() % 100000) + " mohon ditindak";
+    r = stream_report("L", i, interval, g, lat, lon);
     if (i < window) continue;
     const double roll = unit(g);
     if (roll >= 0.15) continue;

@@ -146,28 +146,28 @@ struct Cell {
   std::vector<CellEntry> entries;
   std::vector<std::pair<std::int64_t, std::int64_t>> blocks;  // (min, max) time per block
   void push_back(const CellEntry& e) {
-    if (entries.size() % kBlock == 0) {
-      blocks.emplace_back(e.time, e.time);
-    } else {
-      blocks.back().first = std::min(blocks.back().first, e.time);
-      blocks.back().second = std::max(blocks.back().second, e.time);
-    }
     entries.push_back(e);
+    add_to_blocks(entries.size() - 1);
   }
-  // After entries were inserted in the middle or erased.
-  // In place: the same blocks push_back would have built, without a fresh entry array.
+  // After entries were inserted in the middle or erased. In place: the same blocks push_back
+  // would have built, without a fresh entry array.
   void rebuild() {
     blocks.clear();
-    for (std::size_t b = 0; b < entries.size(); b += kBlock) {
-      std::pair<std::int64_t, std::int64_t> range{entries[b].time, entries[b].time};
-      for (std::size_t i = b + 1; i < std::min(entries.size(), b + kBlock); ++i) {
-        range.first = std::min(range.first, entries[i].time);
-        range.second = std::max(range.second, entries[i].time);
-      }
-      blocks.push_back(range);
-    }
+    for (std::size_t i = 0; i < entries.size(); ++i) add_to_blocks(i);
   }
   std::size_t memory_bytes() const { return entries.capacity() * sizeof(CellEntry) + blocks.capacity() * 16; }
+
+ private:
+  // Folds entry i, the next one in order, into its block's time range.
+  void add_to_blocks(std::size_t i) {
+    const std::int64_t t = entries[i].time;
+    if (i % kBlock == 0) {
+      blocks.emplace_back(t, t);
+    } else {
+      blocks.back().first = std::min(blocks.back().first, t);
+      blocks.back().second = std::max(blocks.back().second, t);
+    }
+  }
 };
 
 // Grid cells by key in an open-addressing table (linear probing, backward-shift deletion): a

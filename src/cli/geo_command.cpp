@@ -27,9 +27,16 @@ struct GeoArgs {
   std::vector<std::string> water_ok;
   bool no_history = false;
   bool no_photos = false;
+  std::vector<std::string> distance_to;  // area level names (--distance-to)
+  bool stats = false;
 };
 
-nlohmann::ordered_json result_json(const Report& report, const GeotagResult& r) {
+nlohmann::ordered_json finite_or_null(double v) {
+  return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json result_json(const Report& report, const GeotagResult& r, const AreaSet& area_set,
+                                   const std::vector<AreaLevel>& distance_levels) {
   nlohmann::ordered_json out;
   out["id"] = report.id;
   out["scores"] = {{"geotag", r.plausibility}};
@@ -37,8 +44,7 @@ nlohmann::ordered_json result_json(const Report& report, const GeotagResult& r) 
   nlohmann::ordered_json findings = nlohmann::ordered_json::array();
   for (const auto& f : r.findings) {
     reasons.push_back({{"code", f.code}, {"group", "geotag"}, {"score", f.score}, {"detail", f.detail}});
-    nlohmann::ordered_json value = std::isfinite(f.value) ? nlohmann::ordered_json(f.value) : nlohmann::ordered_json(nullptr);
-    findings.push_back({{"code", f.code}, {"value", value}, {"unit", f.unit}, {"weight", f.weight}});
+    findings.push_back({{"code", f.code}, {"value", finite_or_null(f.value)}, {"unit", f.unit}, {"weight", f.weight}});
   }
   out["reasons"] = std::move(reasons);
   nlohmann::ordered_json areas = nlohmann::ordered_json::array();
@@ -46,9 +52,17 @@ nlohmann::ordered_json result_json(const Report& report, const GeotagResult& r) 
   out["areas"] = std::move(areas);
   // Extra, ignored by readers of the verdict subset: the measured values behind the reasons.
   out["geotag"] = {{"findings", std::move(findings)},
-                   {"distance_to_service_area_m",
-                    std::isfinite(r.distance_to_service_area_m) ? nlohmann::ordered_json(r.distance_to_service_area_m)
-                                                                : nlohmann::ordered_json(nullptr)}};
+                   {"distance_to_service_area_m", finite_or_null(r.distance_to_service_area_m)}};
+  if (!distance_levels.empty()) {
+    // Out-of-range coordinates are judged (GEO_INVALID_COORDINATES) but have no distance: null.
+    const bool valid = report.lat >= -90 && report.lat <= 90 && report.lon >= -180 && report.lon <= 180;
+    nlohmann::ordered_json d = nlohmann::ordered_json::object();
+    for (const AreaLevel level : distance_levels) {
+      d[std::string(area_level_name(level))] =
+          valid ? finite_or_null(area_set.distance_to_level_m(level, report.lat, report.lon)) : nlohmann::ordered_json(nullptr);
+    }
+    out["geotag"]["distance_to_level_m"] = std::move(d);
+  }
   return out;
 }
 
@@ -69,6 +83,8 @@ int run_geo(const GeoArgs& args) {
     if (!args.water.empty()) own->set_water_geojson_file(args.water);
     areas = own.get();
   }
+  std::vector<AreaLevel> distance_levels;
+  for (const auto& name : args.distance_to) distance_levels.push_back(parse_area_level(name));
   GeotagOptions options;
   options.max_speed_kmh = args.max_speed_kmh;
   options.water_ok_categories = args.water_ok;
@@ -85,6 +101,7 @@ int run_geo(const GeoArgs& args) {
   int status = 0;
   std::string line;
   std::size_t line_no = 0;
+  std::size_t judged = 0;
   while (std::getline(*in, line)) {
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -109,9 +126,16 @@ int run_geo(const GeoArgs& args) {
     }
     const GeotagResult r = checker.evaluate(report, photos, args.no_history ? nullptr : &history);
     if (!args.no_history) history.commit(report);
-    std::cout << result_json(report, r).dump() << "\n";
+    std::cout << result_json(report, r, *areas, distance_levels).dump() << "\n";
+    ++judged;
   }
   if (in->bad()) throw Error(ErrorCode::kIo, args.input + ": read error");
+  if (args.stats) {
+    std::cout.flush();
+    std::cerr << "saring geo: " << judged << " reports judged; history holds " << history.reporter_count()
+              << " reporters, " << history.coordinate_count() << " coordinates, ~" << history.memory_bytes()
+              << " bytes\n";
+  }
   return status;
 }
 
@@ -132,6 +156,10 @@ void register_geo_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--water-ok", args->water_ok, "category that may lie on water (repeatable)");
   cmd->add_flag("--no-history", args->no_history, "judge each line alone (no travel / shared-coordinate state)");
   cmd->add_flag("--no-photos", args->no_photos, "do not read the reports' photos for EXIF");
+  cmd->add_option("--distance-to", args->distance_to,
+                  "also write the distance in metres to the nearest area of this level (kota, kecamatan, "
+                  "kelurahan, ...; repeatable) as geotag.distance_to_level_m");
+  cmd->add_flag("--stats", args->stats, "print the count of judged reports and the history's size and memory to stderr");
   cmd->callback([args, &ctx] { run_guarded(ctx, "geo", [args] { return run_geo(*args); }); });
 }
 

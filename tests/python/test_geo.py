@@ -160,3 +160,33 @@ def test_cli(cli, tmp_path, data_dir):
     assert out[0]["areas"][-1]["name"] == "Gambir"
     assert out[1]["reasons"][0]["code"] == "GEO_OUTSIDE_SERVICE_AREA"
     assert out[1]["areas"] == []
+
+
+def test_cli_level_distances_and_stats(cli, tmp_path):
+    lines = [
+        {"id": "bogor", "reporter": "r1", "time": "2026-11-28T08:15:00+07:00", "lat": -6.5971, "lon": 106.8060},
+        {"id": "gambir", "reporter": "r2", "time": "2026-11-28T08:16:00+07:00", "lat": -6.1754, "lon": 106.8272},
+        {"id": "pole", "time": "2026-11-28T08:17:00+07:00", "lat": 95.0, "lon": 106.8},
+    ]
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    p = subprocess.run([cli, "geo", "--distance-to", "kabupaten_kota", "--distance-to", "kelurahan", "--stats",
+                        "--no-photos", str(f)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    out = [json.loads(x) for x in p.stdout.splitlines()]
+    jakarta = saring.AreaSet.jakarta()
+    for o, x in zip(out[:2], lines[:2]):
+        d = o["geotag"]["distance_to_level_m"]
+        assert list(d) == ["kabupaten_kota", "kelurahan"]
+        assert d["kabupaten_kota"] == jakarta.distance_to_level_m("kabupaten_kota", x["lat"], x["lon"])
+        assert d["kelurahan"] == jakarta.distance_to_level_m("kelurahan", x["lat"], x["lon"])
+    assert out[0]["geotag"]["distance_to_level_m"]["kabupaten_kota"] > 20000  # Bogor lies south of the city
+    assert out[1]["geotag"]["distance_to_level_m"] == {"kabupaten_kota": 0.0, "kelurahan": 0.0}
+    # Out-of-range coordinates are judged but have no distance.
+    assert out[2]["geotag"]["distance_to_level_m"] == {"kabupaten_kota": None, "kelurahan": None}
+    assert "3 reports judged" in p.stderr and "2 reporters, 2 coordinates" in p.stderr
+    # Without the option the field is absent, as before.
+    plain = subprocess.run([cli, "geo", "--no-photos", str(f)], capture_output=True, text=True)
+    assert all("distance_to_level_m" not in json.loads(x)["geotag"] for x in plain.stdout.splitlines())
+    bad = subprocess.run([cli, "geo", "--distance-to", "kampung", str(f)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "unknown area level 'kampung'" in bad.stderr and bad.stdout == ""

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/flat_hash_table.hpp"
+#include "core/hash_mix.hpp"
 #include "orb_cache.hpp"
 #include "saring/filter/filter.hpp"
 #include "saring/filter/similarity.hpp"
@@ -253,13 +254,7 @@ class CellMap {
 // std::unordered_map reads a bucket and then a node (two cache misses at a million entries).
 class HashedSlots {
  public:
-  static std::uint64_t hash(std::string_view key) {
-    // std::hash, mixed once more (a bijection), since the table's home slot is the low bits.
-    std::uint64_t h = std::hash<std::string_view>{}(key);
-    h ^= h >> 32;
-    h *= 0x9E3779B97F4A7C15ull;
-    return h ^ (h >> 29);
-  }
+  static std::uint64_t hash(std::string_view key) { return hash_string(key); }
   // The value of the entry with hash `h` for which same(value) holds; nullopt when none.
   template <class Same>
   std::optional<std::uint64_t> find(std::uint64_t h, Same&& same) const {

@@ -13,6 +13,7 @@
 #include <shared_mutex>
 
 #include "core/flat_hash_table.hpp"
+#include "core/hash_mix.hpp"
 #include "saring/core/error.hpp"
 
 namespace saring {
@@ -127,23 +128,14 @@ CoordKey key_of(double lat, double lon) {
 }
 
 // The flat tables take their home slot from a hash's low bits, so both hashes end in a full
-// 64-bit finaliser (a bijection): coordinate bit patterns share most of their low bits, and
-// std::hash of a string is not promised to be well mixed.
-std::uint64_t mix64(std::uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xFF51AFD7ED558CCDull;
-  h ^= h >> 33;
-  h *= 0xC4CEB9FE1A85EC53ull;
-  return h ^ (h >> 33);
-}
 // 32 bits of it are kept: an entry is then 8 bytes (a million coordinates fill a 16 MB table, not
 // 32 MB, and 200,000 reporters 4 MB), and a rare equal hash is told apart by the key in the slot.
 using HashWord = std::uint32_t;
 HashWord hash_of(const CoordKey& k) {
-  return static_cast<HashWord>(mix64(k.lat_bits * 0x9E3779B97F4A7C15ull ^ k.lon_bits));
+  return static_cast<HashWord>(detail::mix64(k.lat_bits * 0x9E3779B97F4A7C15ull ^ k.lon_bits));
 }
 HashWord hash_of(std::string_view reporter) {
-  return static_cast<HashWord>(mix64(std::hash<std::string_view>{}(reporter)));
+  return static_cast<HashWord>(detail::hash_string(reporter));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "saring/spam/model.hpp"
+#include "core/hash_mix.hpp"
 #include "spam/lexicon_data.hpp"
 
 namespace saring::detail {
@@ -20,15 +21,6 @@ namespace saring::detail {
 // ROC-AUC 0.9937 at 1.0, 0.996 at 0.2-0.35; see docs/spam.md).
 inline constexpr float kRuleInputScale = 0.3f;
 enum class FeatureKind : std::uint8_t { kWord, kChar, kRule };
-
-inline std::uint64_t mix64(std::uint64_t x) noexcept {  // murmur3 finaliser
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdull;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ull;
-  x ^= x >> 33;
-  return x;
-}
 
 // Number of character n-grams of the padded text " normalized " for n in [lo, hi].
 inline std::size_t char_ngram_count(std::size_t len, int lo, int hi) noexcept {

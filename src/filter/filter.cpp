@@ -413,6 +413,7 @@ FilterStats Filter::stats() const {
   bytes += s.photos.memory_bytes();
   for (const auto& [k, v] : s.incidents) bytes += 64 + k.capacity() + v.capacity() * 8;
   bytes += s.reporters.memory_bytes();
+  bytes += s.geo_history.memory_bytes();  // last positions and shared coordinates (geotag checks)
   st.memory_bytes = bytes;
   return st;
 }

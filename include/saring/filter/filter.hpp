@@ -94,7 +94,10 @@ struct FilterStats {
   std::uint64_t journal_records = 0;     // since the last snapshot
   std::uint64_t committed = 0;           // sequence number of the last commit
   std::uint64_t reevaluated = 0;         // commits that had to re-evaluate under the writer lock
-  std::uint64_t memory_bytes = 0;        // estimate of the retained state
+  // Estimate of the retained state: reports, id table, grid, photo index, incidents, reporters and
+  // the geotag history (not the ORB cache, which is bounded by its own limits). stats() walks the
+  // retained reports to sum it: call it for monitoring, not per report.
+  std::uint64_t memory_bytes = 0;
   // The geometric check's work since this Filter was opened (cache misses only): photos whose
   // ORB features were extracted, and photo pairs matched (ratio test + RANSAC).
   std::uint64_t orb_extractions = 0;

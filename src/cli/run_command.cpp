@@ -34,13 +34,19 @@ struct RunArgs {
 };
 
 void print_summary(const std::map<std::string, int>& decisions, const std::map<std::string, int>& reasons, int total,
-                   int failed, double seconds) {
+                   int failed, double seconds, const FilterStats& stats) {
   std::fprintf(stderr, "saring run: %d reports in %.2f s (%.0f reports/s)%s\n", total, seconds,
                seconds > 0 ? total / seconds : 0.0,
                failed ? (", " + std::to_string(failed) + " lines failed").c_str() : "");
   for (const auto& [d, n] : decisions) std::fprintf(stderr, "  %-10s %6d\n", d.c_str(), n);
   if (!reasons.empty()) std::fprintf(stderr, "  reasons:\n");
   for (const auto& [r, n] : reasons) std::fprintf(stderr, "    %-34s %6d\n", r.c_str(), n);
+  // What the filter now holds (with --state, what the next run starts from): the operator's view of
+  // the retention windows' memory.
+  std::fprintf(stderr, "  state: %llu retained reports, %llu incidents, ~%.1f MB (%.0f bytes per retained report)\n",
+               static_cast<unsigned long long>(stats.retained_reports), static_cast<unsigned long long>(stats.incidents),
+               static_cast<double>(stats.memory_bytes) / 1e6,
+               stats.retained_reports ? static_cast<double>(stats.memory_bytes) / static_cast<double>(stats.retained_reports) : 0.0);
 }
 
 int run(const RunArgs& a) {
@@ -127,7 +133,7 @@ int run(const RunArgs& a) {
   flush();
   if (tty) std::fprintf(stderr, "\n");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!a.quiet) print_summary(decisions, reasons, total, failed, seconds);
+  if (!a.quiet) print_summary(decisions, reasons, total, failed, seconds, filter.stats());
   return failed ? 1 : 0;
 }
 

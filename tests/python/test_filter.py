@@ -105,6 +105,14 @@ def test_cli_run_open311(cli, tmp_path):
     v = json.loads(out.stdout.splitlines()[0])
     assert v["id"] == "x1" and v["decision"] == "accept"
     assert "1 reports" in out.stderr
+    assert "state: 1 retained reports, 1 incidents" in out.stderr
+    # A second run on the same state starts from it: two reports retained now.
+    src2 = tmp_path / "in2.json"
+    src2.write_text(json.dumps([{"service_request_id": "x2", "lat": -6.21, "long": 106.81,
+                                 "requested_datetime": "2026-10-01T09:00:00+07:00", "description": "jalan rusak"}]))
+    again = subprocess.run([cli, "run", "--format", "open311", "--state", str(tmp_path / "st"), str(src2)],
+                           capture_output=True, text=True, check=True)
+    assert "state: 2 retained reports" in again.stderr
     fb = subprocess.run([cli, "feedback", "--state", str(tmp_path / "st"), "confirm", "x1"], capture_output=True, text=True)
     assert fb.returncode == 0, fb.stderr
     bad = subprocess.run([cli, "run", "--set", "duplicate.radius=5", str(src)], capture_output=True, text=True)

@@ -1041,11 +1041,15 @@ class IncrementalState {
         --growing;
       }
     }
-    // Parts: every root. The one with the most core points keeps the id: the one still growing
-    // (it already has more than any complete part), or else the largest, the first seed's on ties.
+    // Parts: every root, in the order of their first seeds, so that neither the keeper nor the
+    // order of the new ids depends on the order of the search. The one with the most core points
+    // keeps the id: the one still growing (it already has more than any complete part), or else
+    // the largest, the first seed's on ties.
     std::vector<std::uint32_t> parts;
-    for (std::uint32_t r : live)
-      if (g[r].parent == r) parts.push_back(r);
+    for (std::uint32_t i = 0; i < seeds.size(); ++i) {
+      const std::uint32_t r = group_root(g, i);
+      if (std::find(parts.begin(), parts.end(), r) == parts.end()) parts.push_back(r);
+    }
     std::uint32_t keeper = parts[0];
     for (std::uint32_t r : parts)
       if (!g[r].done) keeper = r;

@@ -192,15 +192,15 @@ class IncrementalState {
   // the blocks around them, built when a block is created. Building such links for every fine
   // cell would cost several times more lookups, and scattered reports create cells all the time.
   // Aligned with the list of cells first: visiting a block's cells reads one cache line. The list
-  // of blocks around is kept in the block's first two lines (when it fits, as it does without a time
-  // radius), so a visit around a cell reads them together instead of waiting for the block and then
-  // for a list of its own elsewhere.
+  // of blocks around is kept in the block's first two lines when it fits (without a time radius it
+  // practically always does: the sphere meets at most 19 of the 27 cubes around), so a visit around
+  // a cell reads them together instead of waiting for the block and then for a list elsewhere.
   static constexpr std::uint32_t kNearInline = 22;
   struct alignas(64) Block {
     std::uint32_t list[8] = {};  // the cells present, packed
     std::uint8_t n = 0;
     bool fresh = true;
-    std::uint16_t near_n = 0;  // blocks around (itself included) that exist
+    std::uint32_t near_n = 0;  // blocks around (itself included) that exist
     std::uint32_t near_in[kNearInline];  // them, when near_n <= kNearInline
     std::uint32_t sub[8] = {kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone};
     CellKey key;
@@ -232,7 +232,7 @@ class IncrementalState {
         near_more.resize(w);
         near_more.shrink_to_fit();
       }
-      near_n = static_cast<std::uint16_t>(w);
+      near_n = static_cast<std::uint32_t>(w);
     }
   };
   static_assert(offsetof(Block, near_in) + sizeof(Block::near_in) <= 128, "the inline list ends in the second line");

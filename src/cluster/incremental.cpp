@@ -21,6 +21,8 @@
 #include <cstddef>
 #include <deque>
 #include <queue>
+#include <span>
+#include <type_traits>
 #include <tuple>
 #include <string>
 #include <string_view>
@@ -189,15 +191,51 @@ class IncrementalState {
   // The index over cells: blocks of 2 x 2 x 2 cells (edge 2h, still covering eps) with links to
   // the blocks around them, built when a block is created. Building such links for every fine
   // cell would cost several times more lookups, and scattered reports create cells all the time.
-  // Aligned with the list of cells first: visiting a block's cells reads one cache line.
+  // Aligned with the list of cells first: visiting a block's cells reads one cache line. The list
+  // of blocks around is kept in the block's first two lines when it fits (without a time radius it
+  // practically always does: the sphere meets at most 19 of the 27 cubes around), so a visit around
+  // a cell reads them together instead of waiting for the block and then for a list elsewhere.
+  static constexpr std::uint32_t kNearInline = 22;
   struct alignas(64) Block {
     std::uint32_t list[8] = {};  // the cells present, packed
     std::uint8_t n = 0;
     bool fresh = true;
+    std::uint32_t near_n = 0;  // blocks around (itself included) that exist
+    std::uint32_t near_in[kNearInline];  // them, when near_n <= kNearInline
     std::uint32_t sub[8] = {kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone};
     CellKey key;
-    std::vector<std::uint32_t> near;  // existing blocks (itself included) that can hold neighbours
+    std::vector<std::uint32_t> near_more;  // them, when there are more
+    std::span<const std::uint32_t> near() const {
+      return near_n <= kNearInline ? std::span<const std::uint32_t>(near_in, near_n)
+                                   : std::span<const std::uint32_t>(near_more);
+    }
+    void add_near(std::uint32_t d) {
+      if (near_n < kNearInline) {
+        near_in[near_n] = d;
+      } else {
+        if (near_n == kNearInline) near_more.assign(near_in, near_in + kNearInline);
+        near_more.push_back(d);
+      }
+      ++near_n;
+    }
+    // Keeps the blocks around for which keep(d) holds, renumbered to remap(d).
+    template <typename Keep, typename Remap>
+    void filter_near(Keep&& keep, Remap&& remap) {
+      std::uint32_t* d = near_n <= kNearInline ? near_in : near_more.data();
+      std::size_t w = 0;
+      for (std::size_t i = 0; i < near_n; ++i)
+        if (keep(d[i])) d[w++] = remap(d[i]);
+      if (near_n > kNearInline && w <= kNearInline) {
+        std::copy(near_more.begin(), near_more.begin() + static_cast<std::ptrdiff_t>(w), near_in);
+        near_more = {};
+      } else if (near_n > kNearInline) {
+        near_more.resize(w);
+        near_more.shrink_to_fit();
+      }
+      near_n = static_cast<std::uint32_t>(w);
+    }
   };
+  static_assert(offsetof(Block, near_in) + sizeof(Block::near_in) <= 128, "the inline list ends in the second line");
   struct Cluster {
     std::int64_t incident = -1;
     std::vector<std::uint32_t> cells;
@@ -251,6 +289,20 @@ class IncrementalState {
     if (c2 <= radius.chord2_in) return true;
     if (c2 > radius.chord2_out) return false;
     return reduced_distance(a.p, slots[e.slot].p) <= radius.reduced;
+  }
+  // The same test between two cell entries: the coordinates, time and category are copied in the
+  // entries, so only the rare borderline pair reads the slots (a cache miss each at a large window).
+  bool related(const Entry& a, const Entry& e) const {
+    if (opt.same_category && a.cat != e.cat) return false;
+    if (time_w) {
+      const std::uint64_t dt = a.time > e.time ? static_cast<std::uint64_t>(a.time) - static_cast<std::uint64_t>(e.time)
+                                               : static_cast<std::uint64_t>(e.time) - static_cast<std::uint64_t>(a.time);
+      if (dt > eps_time_u) return false;
+    }
+    const double c2 = chord2(a.x, a.y, a.z, e.x, e.y, e.z);
+    if (c2 <= radius.chord2_in) return true;
+    if (c2 > radius.chord2_out) return false;
+    return reduced_distance(slots[a.slot].p, slots[e.slot].p) <= radius.reduced;
   }
   bool dense(const Cell& c) const { return c.entries.size() >= min_pts; }
 
@@ -338,9 +390,8 @@ class IncrementalState {
     const Cell& big = a.ncore <= b.ncore ? b : a;
     for (const Entry& e : small.entries) {
       if (!e.core || box_min2(big, e.x, e.y, e.z) * (1.0 - 1e-9) > radius.chord2_out) continue;
-      const Slot& x = slots[e.slot];
       for (const Entry& f : big.entries)
-        if (f.core && related(x, f)) return true;
+        if (f.core && related(e, f)) return true;
     }
     return false;
   }
@@ -381,8 +432,8 @@ class IncrementalState {
             if (!self && !meets_sphere(k, edge)) continue;
             const std::uint32_t d = self ? b : block_map.find(k, [&](std::uint32_t v) { return blocks[v].key; });
             if (d == CellKeyMap::kMissing) continue;
-            blocks[b].near.push_back(d);
-            if (d != b) blocks[d].near.push_back(b);
+            blocks[b].add_near(d);
+            if (d != b) blocks[d].add_near(b);
           }
     return b;
   }
@@ -432,30 +483,51 @@ class IncrementalState {
   // can hold neighbours of c's points.
   template <typename F>
   void for_near(std::uint32_t c, F&& f) const {
-    const auto& near = blocks[cells[c].block].near;
+    for_near_block(cells[c].block, std::forward<F>(f));
+  }
+  // The same from the cell's block; f(cell) or f(cell, its block).
+  template <typename F>
+  void for_near_block(std::uint32_t home, F&& f) const {
+    __builtin_prefetch(reinterpret_cast<const char*>(&blocks[home]) + 64);
+    const auto near = blocks[home].near();
     for (std::uint32_t b : near) __builtin_prefetch(&blocks[b]);
     // The cells are scattered in memory: their loads, and then those of their first entries, are
     // started together instead of one miss at a time.
+    constexpr bool kWithBlock = std::is_invocable_v<F&, std::uint32_t, std::uint32_t>;
     std::uint32_t buf[256];
+    [[maybe_unused]] std::uint32_t bbuf[kWithBlock ? 256 : 1];
     std::size_t n = 0;
     for (std::uint32_t b : near) {
       const Block& bl = blocks[b];
       for (std::uint8_t i = 0; i < bl.n; ++i) {
         const std::uint32_t ci = bl.list[i];
         __builtin_prefetch(&cells[ci]);
-        if (n < std::size(buf)) buf[n] = ci;
+        if (n < std::size(buf)) {
+          buf[n] = ci;
+          if constexpr (kWithBlock) bbuf[n] = b;
+        }
         ++n;
       }
     }
     if (n > std::size(buf)) {  // more cells than the buffer (time buckets): visit them in place
       for (std::uint32_t b : near) {
         const Block& bl = blocks[b];
-        for (std::uint8_t i = 0; i < bl.n; ++i) f(bl.list[i]);
+        for (std::uint8_t i = 0; i < bl.n; ++i) {
+          if constexpr (kWithBlock)
+            f(bl.list[i], b);
+          else
+            f(bl.list[i]);
+        }
       }
       return;
     }
     for (std::size_t i = 0; i < n; ++i) __builtin_prefetch(cells[buf[i]].entries.data());
-    for (std::size_t i = 0; i < n; ++i) f(buf[i]);
+    for (std::size_t i = 0; i < n; ++i) {
+      if constexpr (kWithBlock)
+        f(buf[i], bbuf[i]);
+      else
+        f(buf[i]);
+    }
   }
   void grid_add(std::uint32_t s) {
     Slot& a = slots[s];
@@ -491,11 +563,7 @@ class IncrementalState {
     for (std::uint32_t b = 0; b < blocks.size(); ++b) {
       Block& bl = blocks[b];
       block_map.insert(bl.key, b, [&](std::uint32_t v) { return blocks[v].key; });
-      std::size_t w = 0;
-      for (std::uint32_t d : bl.near)
-        if (remap[d] != kNone) bl.near[w++] = remap[d];
-      bl.near.resize(w);
-      bl.near.shrink_to_fit();
+      bl.filter_near([&](std::uint32_t d) { return remap[d] != kNone; }, [&](std::uint32_t d) { return remap[d]; });
       for (std::uint8_t i = 0; i < bl.n; ++i) cells[bl.list[i]].block = b;
     }
     empty_blocks = 0;
@@ -869,26 +937,31 @@ class IncrementalState {
 
   // One search of the split check: the cells it reached, and those not yet expanded as a heap,
   // nearest to the removed point first.
+  struct OpenCell {
+    double prio;
+    std::uint32_t cell, block;
+  };
   struct Group {
     std::vector<std::uint32_t> nodes;  // every cell reached
-    std::vector<std::pair<double, std::uint32_t>> open;  // not yet expanded: a heap of (priority, cell)
+    std::vector<OpenCell> open;  // not yet expanded: a heap
     std::size_t expanded = 0;
     std::size_t acc = 0;  // core points in the cells expanded so far
     std::uint32_t parent = 0;
     bool done = false;
   };
-  // The priority travels with the cell in the heap, so comparisons read no other memory.
-  static bool prio_after(const std::pair<double, std::uint32_t>& a, const std::pair<double, std::uint32_t>& b) {
-    return a.first > b.first;
-  }
-  void push_open(Group& gr, std::uint32_t c, double prio) {
+  // The priority travels with the cell in the heap, so comparisons read no other memory; so does
+  // the cell's block, so that expanding the cell can start loading the blocks around at once.
+  struct PrioAfter {
+    bool operator()(const OpenCell& a, const OpenCell& b) const { return a.prio > b.prio; }
+  };
+  void push_open(Group& gr, std::uint32_t c, std::uint32_t block, double prio) {
     gr.nodes.push_back(c);
-    gr.open.emplace_back(prio, c);
-    std::push_heap(gr.open.begin(), gr.open.end(), prio_after);
+    gr.open.push_back({prio, c, block});
+    std::push_heap(gr.open.begin(), gr.open.end(), PrioAfter{});
   }
-  std::uint32_t pop_open(Group& gr) {
-    std::pop_heap(gr.open.begin(), gr.open.end(), prio_after);
-    const std::uint32_t c = gr.open.back().second;
+  OpenCell pop_open(Group& gr) {
+    std::pop_heap(gr.open.begin(), gr.open.end(), PrioAfter{});
+    const OpenCell c = gr.open.back();
     gr.open.pop_back();
     return c;
   }
@@ -901,7 +974,7 @@ class IncrementalState {
     Group& b = g[from];
     a.nodes.insert(a.nodes.end(), b.nodes.begin(), b.nodes.end());
     a.open.insert(a.open.end(), b.open.begin(), b.open.end());
-    std::make_heap(a.open.begin(), a.open.end(), prio_after);
+    std::make_heap(a.open.begin(), a.open.end(), PrioAfter{});
     a.expanded += b.expanded;
     a.acc += b.acc;
     a.done = a.open.empty();
@@ -982,7 +1055,7 @@ class IncrementalState {
       const std::uint32_t r = group_root(g, i);
       cells[seeds[i]].mark = epoch;
       cells[seeds[i]].group = r;
-      push_open(g[r], seeds[i], prio_of(seeds[i]));
+      push_open(g[r], seeds[i], cells[seeds[i]].block, prio_of(seeds[i]));
     }
     std::vector<std::uint32_t> live;
     for (std::uint32_t i = 0; i < g.size(); ++i)
@@ -1015,10 +1088,11 @@ class IncrementalState {
         --growing;
         continue;
       }
-      const std::uint32_t u = pop_open(g[r0]);
+      const OpenCell top = pop_open(g[r0]);
+      const std::uint32_t u = top.cell;
+      __builtin_prefetch(&cells[u]);
       ++g[r0].expanded;
-      g[r0].acc += cells[u].ncore;
-      for_near(u, [&](std::uint32_t v) {
+      for_near_block(top.block, [&](std::uint32_t v, std::uint32_t vblock) {
         if (v == u) return;
         // Cells this group already reached are the common case behind the frontier.
         const std::uint32_t me = group_root(g, r0);
@@ -1028,7 +1102,7 @@ class IncrementalState {
         if (cells[v].mark != epoch) {
           cells[v].mark = epoch;
           cells[v].group = me;
-          push_open(g[me], v, prio_of(v));
+          push_open(g[me], v, vblock, prio_of(v));
         } else {
           const std::uint32_t other = group_root(g, cells[v].group);
           if (!g[other].done) --growing;
@@ -1036,16 +1110,21 @@ class IncrementalState {
           --roots;
         }
       });
+      g[r0].acc += cells[u].ncore;
       if (g[r0].open.empty()) {
         g[r0].done = true;
         --growing;
       }
     }
-    // Parts: every root. The one with the most core points keeps the id: the one still growing
-    // (it already has more than any complete part), or else the largest, the first seed's on ties.
+    // Parts: every root, in the order of their first seeds, so that neither the keeper nor the
+    // order of the new ids depends on the order of the search. The one with the most core points
+    // keeps the id: the one still growing (it already has more than any complete part), or else
+    // the largest, the first seed's on ties.
     std::vector<std::uint32_t> parts;
-    for (std::uint32_t r : live)
-      if (g[r].parent == r) parts.push_back(r);
+    for (std::uint32_t i = 0; i < seeds.size(); ++i) {
+      const std::uint32_t r = group_root(g, i);
+      if (std::find(parts.begin(), parts.end(), r) == parts.end()) parts.push_back(r);
+    }
     std::uint32_t keeper = parts[0];
     for (std::uint32_t r : parts)
       if (!g[r].done) keeper = r;

@@ -244,6 +244,28 @@ TEST(Incremental, RoamingWindowDropsEmptyCells) {
   }
 }
 
+TEST(Incremental, SpaceTimeWindowDropsBlocksWithLongNearLists) {
+  // With a time radius a block has up to 81 blocks around it (three time buckets), more than fit
+  // in the block itself, so its list moves to the heap. Here 31 reports per 31 s bucket land in
+  // one 200 m square, so many blocks around are present in each of three buckets; the 100 s
+  // window moves on in time, and when the empty blocks of past buckets are dropped (more than
+  // 65,536 of them) long lists are cut back, some below the inline size and some not (checked
+  // with a scratch counter: 4 and 7 of them). No label may change.
+  DbscanOptions o;
+  o.eps_m = 50;
+  o.min_pts = 3;
+  o.eps_time_s = 30;
+  IncrementalClusterer c(o);
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> off(0.0, 200.0 / kEarthRadiusM * 180.0 / M_PI);
+  for (int i = 0; i < 220000; ++i) {
+    c.expire_before(i - 100);
+    c.insert({"r" + std::to_string(i), -6.2 + off(rng), 106.8 + off(rng), i, ""});
+    if (i % 53 == 0 || i == 219999) expect_equals_batch(c, "at " + std::to_string(i));
+  }
+  EXPECT_EQ(c.size(), 101u);
+}
+
 TEST(Incremental, IncidentIdsAreStableAndMergesKeepTheOldest) {
   DbscanOptions o;
   o.eps_m = 20;

@@ -5,6 +5,7 @@
 #include <deque>
 #include <shared_mutex>
 
+#include "handoff_lock.hpp"
 #include "persist.hpp"
 #include "saring/core/error.hpp"
 #include "saring/core/json.hpp"
@@ -79,20 +80,11 @@ ReportFeatures compute_features(const Report& report) { return features_of(repor
 struct Filter::Impl {
   FilterOptions options;
   std::string dir;
-  mutable std::shared_mutex mu;  // guards state and journal appends
-  // Taken only while acquiring `mu`: a submit waiting for the writer lock holds it, so new
-  // evaluations queue behind that commit instead of overtaking it. Without it (glibc's rwlock
-  // prefers readers) a committing thread waits for each evaluation the other threads start
-  // meanwhile, and two submitting threads end up taking turns instead of evaluating side by side.
-  mutable std::mutex gate;
-  std::shared_lock<std::shared_mutex> read_lock() const {
-    std::lock_guard g(gate);
-    return std::shared_lock<std::shared_mutex>(mu);
-  }
-  std::unique_lock<std::shared_mutex> write_lock() {
-    std::lock_guard g(gate);
-    return std::unique_lock<std::shared_mutex>(mu);
-  }
+  // Guards state and journal appends: evaluations share it, commits take it alone
+  // (handoff_lock.hpp: writer preference, spin before sleep).
+  mutable detail::HandoffLock mu;
+  std::shared_lock<detail::HandoffLock> read_lock() const { return std::shared_lock<detail::HandoffLock>(mu); }
+  std::unique_lock<detail::HandoffLock> write_lock() { return std::unique_lock<detail::HandoffLock>(mu); }
   detail::State state;
   detail::JournalFile journal;
   std::uint64_t records_since_snapshot = 0;

@@ -1,15 +1,15 @@
 #pragma once
-// A reader-writer lock for the filter's submit path: writer preference, and a waiter spins, then
-// yields, before it sleeps.
+// A reader-writer lock for the filter's submit path: writer preference, and a waiter spins for a
+// while before it sleeps.
 //
 // Why not std::shared_mutex: with two submitting threads every submit waits twice (its commit
 // waits for the other thread's evaluation to end, its next evaluation waits for the other's
 // commit), and each wait is short (a commit ~15 µs, an evaluation ~35 µs at a 1 M window). glibc's
 // rwlock sleeps in the kernel at once; on a VM the sleeping vCPU halts and waking it costs tens
 // of microseconds, so two threads spent more time being woken than working (docs/filter.md, "Two
-// threads at a 1 M window, round 7"). A waiter spins for kSpin, yields the core until kYield, and
-// only then sleeps (futex, through std::atomic::wait), so a holder that was preempted, or a long
-// snapshot, does not keep a core busy.
+// threads at a 1 M window, round 7"). A waiter spins for kSpin and only then sleeps (futex,
+// through std::atomic::wait), so a holder that was preempted, or a long snapshot, does not keep a
+// core busy.
 //
 // Writer preference replaces the former gate mutex: once a writer waits, new readers hold back,
 // so a commit waits only for the evaluations already running, not for ones started after it.
@@ -17,7 +17,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <sched.h>
 
 namespace saring::detail {
 
@@ -31,12 +30,11 @@ inline void cpu_relax() {
 
 class HandoffLock {
  public:
-  // Spinning covers a commit (~15 µs at a 1 M window on the 2-core VM, ~30 µs under load) and
-  // most of an evaluation; yielding covers the rest of a long evaluation. Measured in
-  // docs/filter.md ("round 7"): 30 µs of spinning + yielding to 300 µs beat pure sleeping, pure
-  // yielding and spinning alone for 200 µs on the VM while another process held one core.
-  static constexpr std::chrono::microseconds kSpin{30};
-  static constexpr std::chrono::microseconds kYield{300};
+  // Covers a commit (~15 µs at a 1 M window on the idle 2-core VM) and most of an evaluation
+  // (~30 µs). Not longer: when the cores are oversubscribed a spinning waiter pushes the other
+  // work onto the holder's core, and sleeping is the better wait (docs/filter.md, round 7: a phase
+  // of sched_yield after the spin made two threads 30 % slower under load).
+  static constexpr std::chrono::microseconds kSpin{50};
 
   void lock_shared() {
     acquire([this] {
@@ -86,12 +84,6 @@ class HandoffLock {
       cpu_relax();
       if (try_take()) return;
       if (i % 64 == 0 && std::chrono::steady_clock::now() - start >= kSpin) break;
-    }
-    // Then yield: still no sleep and wake-up, but when the cores are oversubscribed the holder (or
-    // other work) gets this core instead of a spinning waiter.
-    while (std::chrono::steady_clock::now() - start < kYield) {
-      sched_yield();
-      if (try_take()) return;
     }
     for (;;) {
       // Announce the sleep before re-reading the word; unlock* change the word before reading

@@ -19,7 +19,7 @@ using saring::detail::HandoffLock;
 
 // Writers move two plain counters together; a reader that ever sees them apart, or a final count
 // short of the writes, means two holders overlapped. Hold times vary from none to past the spin
-// and yield phases, so waiters take every path (spin, yield, sleep).
+// phase, so waiters take both paths (spin, sleep).
 TEST(HandoffLock, ExcludesWritersFromReadersAndEachOther) {
   HandoffLock lock;
   long a = 0, b = 0;
@@ -32,8 +32,8 @@ TEST(HandoffLock, ExcludesWritersFromReadersAndEachOther) {
       for (int i = 0; i < kRounds; ++i) {
         std::unique_lock g(lock);
         ++a;
-        if ((i + t) % 50 == 0) std::this_thread::sleep_for(std::chrono::microseconds(500));  // past kYield
-        if ((i + t) % 7 == 0) std::this_thread::sleep_for(std::chrono::microseconds(40));   // past kSpin
+        if ((i + t) % 50 == 0) std::this_thread::sleep_for(std::chrono::microseconds(500));  // past kSpin: sleeps
+        if ((i + t) % 7 == 0) std::this_thread::sleep_for(std::chrono::microseconds(40));   // within kSpin
         ++b;
       }
     });
@@ -94,7 +94,7 @@ TEST(HandoffLock, WaitingWriterGoesBeforeLaterReaders) {
       std::shared_lock g(lock);
       record('R');
     });
-    // Give the late reader every chance to overtake (spin, yield and sleep phases) before the early
+    // Give the late reader every chance to overtake (spin and sleep phases) before the early
     // reader lets go.
     std::this_thread::sleep_for(std::chrono::milliseconds(round % 2 ? 1 : 5));
     early_released = true;

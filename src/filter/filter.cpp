@@ -5,6 +5,7 @@
 #include <deque>
 #include <shared_mutex>
 
+#include "handoff_lock.hpp"
 #include "persist.hpp"
 #include "saring/core/error.hpp"
 #include "saring/core/json.hpp"
@@ -79,20 +80,11 @@ ReportFeatures compute_features(const Report& report) { return features_of(repor
 struct Filter::Impl {
   FilterOptions options;
   std::string dir;
-  mutable std::shared_mutex mu;  // guards state and journal appends
-  // Taken only while acquiring `mu`: a submit waiting for the writer lock holds it, so new
-  // evaluations queue behind that commit instead of overtaking it. Without it (glibc's rwlock
-  // prefers readers) a committing thread waits for each evaluation the other threads start
-  // meanwhile, and two submitting threads end up taking turns instead of evaluating side by side.
-  mutable std::mutex gate;
-  std::shared_lock<std::shared_mutex> read_lock() const {
-    std::lock_guard g(gate);
-    return std::shared_lock<std::shared_mutex>(mu);
-  }
-  std::unique_lock<std::shared_mutex> write_lock() {
-    std::lock_guard g(gate);
-    return std::unique_lock<std::shared_mutex>(mu);
-  }
+  // Guards state and journal appends: evaluations share it, commits take it alone
+  // (handoff_lock.hpp: writer preference, spin before sleep).
+  mutable detail::HandoffLock mu;
+  std::shared_lock<detail::HandoffLock> read_lock() const { return std::shared_lock<detail::HandoffLock>(mu); }
+  std::unique_lock<detail::HandoffLock> write_lock() { return std::unique_lock<detail::HandoffLock>(mu); }
   detail::State state;
   detail::JournalFile journal;
   std::uint64_t records_since_snapshot = 0;
@@ -274,7 +266,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
     std::atomic<int>& n;
     ~Leave() { n.fetch_sub(1, std::memory_order_relaxed); }
   } leave{m.submitting};
-  std::vector<std::uint32_t> shingles;  // text_shingles(report.text), moved into the state by the commit
+  std::vector<std::uint32_t> shingles;  // text_shingles(report.text), moved into `prepared` below
   {
     auto lock = m.read_lock();
     // The id table's slot is a cache miss at a large window: started first, it arrives while the
@@ -294,6 +286,10 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
     verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb, &shingles);
     if (m.submitting.load(std::memory_order_relaxed) > 1) reads = detail::read_context(m.state, m.options, report);
   }
+  // What the commit stores (and journals) is built here, outside both locks: the commit's writer
+  // lock stops every evaluation, so it should hold no work that the verdict alone determines.
+  detail::Retained prepared = detail::retained_of(report, features, verdict, &shingles);
+  std::string record = m.persistent() ? detail::encode_submit(report, features, verdict_to_json(verdict)) : std::string();
   std::uint64_t my_seq;
   {
     auto lock = m.write_lock();
@@ -308,11 +304,13 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
     // Commits since the evaluation that changed nothing it read leave its verdict as it is;
     // otherwise judge again against the state this commit follows.
     if (m.stale_locked(seen_seq, report, features, verdict, reads)) {
-      verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb, &shingles);
+      verdict = detail::evaluate(m.state, m.options, *m.geo, report, features, m.orb, &prepared.shingles);
       ++m.reevaluated;
+      detail::set_retained_verdict(prepared, verdict);
+      if (m.persistent()) record = detail::encode_submit(report, features, verdict_to_json(verdict));
     }
-    if (m.persistent()) m.append_locked(detail::encode_submit(report, features, verdict_to_json(verdict)));
-    detail::apply_submit(m.state, m.options, report, features, verdict, &shingles, &m.next_footprint_locked());
+    if (m.persistent()) m.append_locked(record);
+    detail::apply_submit(m.state, m.options, report, features, verdict, nullptr, &m.next_footprint_locked(), &prepared);
     m.record_footprint_locked();
     my_seq = m.state.seq;
     m.maybe_snapshot_locked();

@@ -704,25 +704,16 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
   return v;
 }
 
-void apply_submit(State& s, const FilterOptions& o, const Report& report, const ReportFeatures& features,
-                  const Verdict& verdict, std::vector<std::uint32_t>* shingles, Footprint* fp) {
-  // A replayed duplicate id is already applied.
-  if (s.slot_of(report.id)) {
-    ++s.seq;
-    return;
-  }
-  s.by_id.insert(HashedSlots::hash(report.id), s.next_slot);
-  const std::uint64_t slot = s.next_slot++;
-  s.reports.emplace_back();
-  Retained& r = s.reports.back();
+Retained retained_of(const Report& report, const ReportFeatures& features, const Verdict& verdict,
+                     std::vector<std::uint32_t>* shingles) {
+  Retained r;
   r.id = report.id;
   r.reporter = report.reporter;
   r.category = report.category;
   r.time = report.time;
   r.lat = report.lat;
   r.lon = report.lon;
-  r.decision = static_cast<std::uint8_t>(verdict.decision);
-  r.verdict = encode_verdict(verdict);
+  set_retained_verdict(r, verdict);
   r.shingles = shingles ? std::move(*shingles) : text_shingles(report.text);
   r.text = report.text;
   for (const auto& p : features.photos) {
@@ -733,6 +724,25 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
     sp.quality = static_cast<std::uint8_t>(std::clamp(p.quality, 0, 100));
     r.photos.push_back(std::move(sp));
   }
+  return r;
+}
+
+void set_retained_verdict(Retained& r, const Verdict& verdict) {
+  r.decision = static_cast<std::uint8_t>(verdict.decision);
+  r.verdict = encode_verdict(verdict);
+}
+
+void apply_submit(State& s, const FilterOptions& o, const Report& report, const ReportFeatures& features,
+                  const Verdict& verdict, std::vector<std::uint32_t>* shingles, Footprint* fp, Retained* prepared) {
+  // A replayed duplicate id is already applied.
+  if (s.slot_of(report.id)) {
+    ++s.seq;
+    return;
+  }
+  s.by_id.insert(HashedSlots::hash(report.id), s.next_slot);
+  const std::uint64_t slot = s.next_slot++;
+  Retained& r = s.reports.emplace_back();
+  r = prepared ? std::move(*prepared) : retained_of(report, features, verdict, shingles);
   if (verdict.decision != Decision::kReject) {
     grid_add(s, r, slot);
     if (verdict.incident) incident_add(s, r, slot, *verdict.incident);

@@ -423,9 +423,19 @@ Verdict evaluate(const State& state, const FilterOptions& options, const GeotagC
                  const ReportFeatures& features, OrbCache& orb, const std::vector<std::uint32_t>* shingles = nullptr);
 // `shingles`, when given, are text_shingles(report.text) and are moved into the state.
 // `footprint`, when given, receives what the commit changed (see Footprint).
+// `prepared`, when given, is retained_of(report, features, verdict, ...) and is moved into the
+// state (`shingles` is then not used).
 void apply_submit(State& state, const FilterOptions& options, const Report& report,
                   const ReportFeatures& features, const Verdict& verdict,
-                  std::vector<std::uint32_t>* shingles = nullptr, Footprint* footprint = nullptr);
+                  std::vector<std::uint32_t>* shingles = nullptr, Footprint* footprint = nullptr,
+                  Retained* prepared = nullptr);
+// What apply_submit stores for a report given `verdict` (its copies of the strings, the encoded
+// verdict, the photos): built by the submitting thread before it takes the writer lock, so the
+// commit, during which no evaluation can run, only links it in. `shingles` as in apply_submit.
+Retained retained_of(const Report& report, const ReportFeatures& features, const Verdict& verdict,
+                     std::vector<std::uint32_t>* shingles);
+// Replaces the verdict `r` holds (a re-evaluation under the writer lock gave another one).
+void set_retained_verdict(Retained& r, const Verdict& verdict);
 
 // The stored form of a verdict (without its id, which is the report's): exact (scores as raw
 // doubles), so decode_verdict(encode_verdict(v), v.id) == v.

@@ -278,31 +278,28 @@ class IncrementalState {
   std::uint32_t epoch = 0;  // of the marks in the cells
 
   // ---- geometry -------------------------------------------------------------------------------
-  bool related(const Slot& a, const Entry& e) const {
-    if (opt.same_category && a.cat != e.cat) return false;
+  // Whether point a (category, time, unit vector) and the point of entry e are neighbours. The
+  // coordinates, time and category are copied in the entries, so only a borderline pair reads
+  // the exact positions: exact_a() for a, the slot for e (a cache miss each at a large window).
+  template <typename ExactA>
+  bool related(std::int32_t cat, std::int64_t time, double x, double y, double z, ExactA&& exact_a,
+               const Entry& e) const {
+    if (opt.same_category && cat != e.cat) return false;
     if (time_w) {
-      const std::uint64_t dt = a.time > e.time ? static_cast<std::uint64_t>(a.time) - static_cast<std::uint64_t>(e.time)
-                                               : static_cast<std::uint64_t>(e.time) - static_cast<std::uint64_t>(a.time);
+      const std::uint64_t dt = time > e.time ? static_cast<std::uint64_t>(time) - static_cast<std::uint64_t>(e.time)
+                                             : static_cast<std::uint64_t>(e.time) - static_cast<std::uint64_t>(time);
       if (dt > eps_time_u) return false;
     }
-    const double c2 = chord2(a.p.x, a.p.y, a.p.z, e.x, e.y, e.z);
+    const double c2 = chord2(x, y, z, e.x, e.y, e.z);
     if (c2 <= radius.chord2_in) return true;
     if (c2 > radius.chord2_out) return false;
-    return reduced_distance(a.p, slots[e.slot].p) <= radius.reduced;
+    return reduced_distance(exact_a(), slots[e.slot].p) <= radius.reduced;
   }
-  // The same test between two cell entries: the coordinates, time and category are copied in the
-  // entries, so only the rare borderline pair reads the slots (a cache miss each at a large window).
+  bool related(const Slot& a, const Entry& e) const {
+    return related(a.cat, a.time, a.p.x, a.p.y, a.p.z, [&]() -> const SpherePoint& { return a.p; }, e);
+  }
   bool related(const Entry& a, const Entry& e) const {
-    if (opt.same_category && a.cat != e.cat) return false;
-    if (time_w) {
-      const std::uint64_t dt = a.time > e.time ? static_cast<std::uint64_t>(a.time) - static_cast<std::uint64_t>(e.time)
-                                               : static_cast<std::uint64_t>(e.time) - static_cast<std::uint64_t>(a.time);
-      if (dt > eps_time_u) return false;
-    }
-    const double c2 = chord2(a.x, a.y, a.z, e.x, e.y, e.z);
-    if (c2 <= radius.chord2_in) return true;
-    if (c2 > radius.chord2_out) return false;
-    return reduced_distance(slots[a.slot].p, slots[e.slot].p) <= radius.reduced;
+    return related(a.cat, a.time, a.x, a.y, a.z, [&]() -> const SpherePoint& { return slots[a.slot].p; }, e);
   }
   bool dense(const Cell& c) const { return c.entries.size() >= min_pts; }
 

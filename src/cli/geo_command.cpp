@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "context.hpp"
+#include "saring/cluster/geodesic.hpp"
 #include "saring/core/error.hpp"
 #include "saring/core/json.hpp"
 #include "saring/geo/areas.hpp"
@@ -55,7 +56,7 @@ nlohmann::ordered_json result_json(const Report& report, const GeotagResult& r, 
                    {"distance_to_service_area_m", finite_or_null(r.distance_to_service_area_m)}};
   if (!distance_levels.empty()) {
     // Out-of-range coordinates are judged (GEO_INVALID_COORDINATES) but have no distance: null.
-    const bool valid = report.lat >= -90 && report.lat <= 90 && report.lon >= -180 && report.lon <= 180;
+    const bool valid = valid_lat_lon(report.lat, report.lon);
     nlohmann::ordered_json d = nlohmann::ordered_json::object();
     for (const AreaLevel level : distance_levels) {
       d[std::string(area_level_name(level))] =

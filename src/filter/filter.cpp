@@ -310,7 +310,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
       if (m.persistent()) record = detail::encode_submit(report, features, verdict_to_json(verdict));
     }
     if (m.persistent()) m.append_locked(record);
-    detail::apply_submit(m.state, m.options, report, features, verdict, nullptr, &m.next_footprint_locked(), &prepared);
+    detail::apply_submit(m.state, m.options, report, features, verdict, &m.next_footprint_locked(), &prepared);
     m.record_footprint_locked();
     my_seq = m.state.seq;
     m.maybe_snapshot_locked();

@@ -733,7 +733,7 @@ void set_retained_verdict(Retained& r, const Verdict& verdict) {
 }
 
 void apply_submit(State& s, const FilterOptions& o, const Report& report, const ReportFeatures& features,
-                  const Verdict& verdict, std::vector<std::uint32_t>* shingles, Footprint* fp, Retained* prepared) {
+                  const Verdict& verdict, Footprint* fp, Retained* prepared) {
   // A replayed duplicate id is already applied.
   if (s.slot_of(report.id)) {
     ++s.seq;
@@ -742,7 +742,7 @@ void apply_submit(State& s, const FilterOptions& o, const Report& report, const 
   s.by_id.insert(HashedSlots::hash(report.id), s.next_slot);
   const std::uint64_t slot = s.next_slot++;
   Retained& r = s.reports.emplace_back();
-  r = prepared ? std::move(*prepared) : retained_of(report, features, verdict, shingles);
+  r = prepared ? std::move(*prepared) : retained_of(report, features, verdict, nullptr);
   if (verdict.decision != Decision::kReject) {
     grid_add(s, r, slot);
     if (verdict.incident) incident_add(s, r, slot, *verdict.incident);

@@ -421,17 +421,16 @@ bool may_affect(const Footprint& f, const FilterOptions& options, const Report& 
 // evaluate, a possible re-evaluation and apply_submit).
 Verdict evaluate(const State& state, const FilterOptions& options, const GeotagChecker& geo, const Report& report,
                  const ReportFeatures& features, OrbCache& orb, const std::vector<std::uint32_t>* shingles = nullptr);
-// `shingles`, when given, are text_shingles(report.text) and are moved into the state.
 // `footprint`, when given, receives what the commit changed (see Footprint).
 // `prepared`, when given, is retained_of(report, features, verdict, ...) and is moved into the
-// state (`shingles` is then not used).
+// state; otherwise apply_submit builds it.
 void apply_submit(State& state, const FilterOptions& options, const Report& report,
-                  const ReportFeatures& features, const Verdict& verdict,
-                  std::vector<std::uint32_t>* shingles = nullptr, Footprint* footprint = nullptr,
+                  const ReportFeatures& features, const Verdict& verdict, Footprint* footprint = nullptr,
                   Retained* prepared = nullptr);
 // What apply_submit stores for a report given `verdict` (its copies of the strings, the encoded
 // verdict, the photos): built by the submitting thread before it takes the writer lock, so the
-// commit, during which no evaluation can run, only links it in. `shingles` as in apply_submit.
+// commit, during which no evaluation can run, only links it in. `shingles`, when given, are
+// text_shingles(report.text) and are moved into it.
 Retained retained_of(const Report& report, const ReportFeatures& features, const Verdict& verdict,
                      std::vector<std::uint32_t>* shingles);
 // Replaces the verdict `r` holds (a re-evaluation under the writer lock gave another one).

@@ -17,7 +17,7 @@ struct Fixture {
   Footprint commit(const Report& r, const ReportFeatures& f) {
     const Verdict v = evaluate(s, o, geo, r, f, orb);
     Footprint fp;
-    apply_submit(s, o, r, f, v, nullptr, &fp);
+    apply_submit(s, o, r, f, v, &fp);
     return fp;
   }
 };

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <fstream>
 
 #include "filter/filter_test_util.hpp"
 #include "saring/core/error.hpp"
@@ -259,6 +260,58 @@ TEST(Filter, RetentionBoundsMemory) {
   EXPECT_FALSE(f.verdict_of("d0_0"));
   EXPECT_TRUE(f.verdict_of("d29_0"));
   EXPECT_GT(s.memory_bytes, 0u);
+}
+
+// A deployment outside DKI Jakarta names its own areas in the config: the area chain and the
+// service-area check follow the file, and the bundled Jakarta set is not used.
+TEST(Filter, ConfiguredAreasReplaceTheBundledSet) {
+  const std::string dir = test::fresh_dir("filter_areas");
+  const std::string kota = dir + "/kota.geojson";
+  {
+    std::ofstream f(kota);
+    f << R"({"type": "FeatureCollection", "features": [{"type": "Feature",
+           "properties": {"kode": "32.73", "nama": "Kota Bandung"},
+           "geometry": {"type": "Polygon", "coordinates": [[[107.55, -6.97], [107.72, -6.97], [107.72, -6.84],
+                                                            [107.55, -6.84], [107.55, -6.97]]]}}]})";
+  }
+  FilterOptions o = quiet();
+  o = apply_filter_override(R"(geotag.areas=[{"path": ")" + kota + R"(", "level": "kabupaten_kota"}])", o);
+  Filter f(o);
+  const Verdict in = f.submit(make_report("bdg", "2026-10-01T08:00:00+07:00", -6.9147, 107.6098, "sampah"));
+  EXPECT_EQ(in.decision, Decision::kAccept);
+  ASSERT_EQ(in.areas.size(), 1u);
+  EXPECT_EQ(in.areas[0].code, "32.73");
+  EXPECT_EQ(in.areas[0].name, "Kota Bandung");
+  EXPECT_FALSE(has_reason(in, "GEO_OUTSIDE_SERVICE_AREA"));
+  // Monas is far outside this service area.
+  const Verdict monas = f.submit(make_report("jkt", "2026-10-01T08:05:00+07:00", -6.1754, 106.8272, "sampah"));
+  EXPECT_TRUE(has_reason(monas, "GEO_OUTSIDE_SERVICE_AREA"));
+  EXPECT_EQ(monas.decision, Decision::kReject);
+  EXPECT_TRUE(monas.areas.empty());
+  // The default filter still knows Jakarta and not Bandung.
+  Filter jakarta(quiet());
+  EXPECT_TRUE(has_reason(jakarta.submit(make_report("bdg", "2026-10-01T08:00:00+07:00", -6.9147, 107.6098, "sampah")),
+                         "GEO_OUTSIDE_SERVICE_AREA"));
+  // A file that cannot be read is an error naming the option and the file, when the filter opens.
+  FilterOptions missing = quiet();
+  missing = apply_filter_override(R"(geotag.areas=[{"path": ")" + dir + R"(/nope.geojson", "level": "kecamatan"}])", missing);
+  try {
+    Filter broken(missing);
+    FAIL() << "a missing area file was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("geotag.areas[0]"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("nope.geojson"), std::string::npos) << e.what();
+  }
+}
+
+// Every GeotagOptions field reaches the checker, e.g. a per-category accuracy limit.
+TEST(Filter, GeotagOptionsReachTheChecker) {
+  Report r = make_report("acc", "2026-10-01T08:00:00+07:00", -6.20013, 106.80027, "banjir");
+  r.accuracy_m = 250;
+  Filter plain(quiet());
+  EXPECT_TRUE(has_reason(plain.submit(r), "GEO_POOR_ACCURACY"));
+  Filter lenient(apply_filter_override("geotag.category_max_accuracy_m.banjir=400", quiet()));
+  EXPECT_FALSE(has_reason(lenient.submit(r), "GEO_POOR_ACCURACY"));
 }
 
 }  // namespace

@@ -78,6 +78,7 @@ json to_json(const FilterOptions& o) {
                     {"geometric_max_features", d.geometric_max_features},
                     {"geometric_only_if_decisive", d.geometric_only_if_decisive},
                     {"text_min_similarity", d.text_min_similarity},
+                    {"same_spot_m", d.same_spot_m},
                     {"related_categories", d.related_categories}};
   const auto& p = o.photo_reuse;
   j["photo_reuse"] = {{"retention_s", p.retention_s}, {"max_distance", p.max_distance},
@@ -228,6 +229,7 @@ FilterOptions from_json(const json& j) {
   od.geometric_max_features = get<int>(d.at("geometric_max_features"), "duplicate.geometric_max_features");
   od.geometric_only_if_decisive = get<bool>(d.at("geometric_only_if_decisive"), "duplicate.geometric_only_if_decisive");
   od.text_min_similarity = get<double>(d.at("text_min_similarity"), "duplicate.text_min_similarity");
+  od.same_spot_m = get<double>(d.at("same_spot_m"), "duplicate.same_spot_m");
   const auto& rc = d.at("related_categories");
   if (!rc.is_array()) throw Error(ErrorCode::kParse, "filter option 'duplicate.related_categories' must be an array of arrays of strings");
   od.related_categories.clear();
@@ -335,6 +337,9 @@ void DuplicateOptions::validate(const std::string& where) const {
   if (geometric_max_side < 64 || geometric_max_side > 4096) invalid(where + ".geometric_max_side", "must be in [64, 4096]");
   if (geometric_max_features < 10 || geometric_max_features > 10000) invalid(where + ".geometric_max_features", "must be in [10, 10000]");
   check_unit(where + ".text_min_similarity", text_min_similarity);
+  if (!(same_spot_m >= 0.0 && same_spot_m <= radius_m)) {
+    invalid(where + ".same_spot_m", "must be in [0, " + where + ".radius_m]");
+  }
 }
 
 void PhotoReuseOptions::validate(const std::string& where) const {

@@ -260,6 +260,7 @@ struct GeoCandidate {
   double text = 0.0;
   double base = 0.0;
   bool photos_compared = false;
+  bool same_spot = false;  // within duplicate.same_spot_m
   Geo geo = kNone;
 
   double score(double photo_evidence) const {
@@ -272,6 +273,10 @@ struct GeoCandidate {
   double known() const { return score(photo_now()); }  // an open check counted as failed
   double if_matched() const { return score(0.9); }
 };
+
+// Evidence of a same-category report at the same spot: with closeness ~0.97 at 15 m it passes the
+// default duplicate threshold (0.6) for gaps up to ~6 of the window's 7 days.
+constexpr double kSameSpotEvidence = 0.75;
 
 // Scores within this of the best may end up the best (the final pass breaks ties at 1e-12).
 constexpr double kTieMargin = 1e-9;
@@ -574,7 +579,9 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
     // With the same photo by hash the evidence is 1.0 and the reason the photo's, whatever the text.
     g.sim = g.photo >= 1.0 ? 0.0 : shingle_similarity(shingles, c.shingles);
     g.text = g.sim >= o.duplicate.text_min_similarity ? 0.55 + 0.45 * g.sim : 0.0;
-    g.base = g.photos_compared ? 0.3 : 0.45;
+    // Same spot: the location alone makes the case (photos that disagree still cap it below).
+    g.same_spot = d < o.duplicate.same_spot_m;
+    g.base = g.same_spot ? kSameSpotEvidence : g.photos_compared ? 0.3 : 0.45;
     if (g.photo < 1.0 && o.duplicate.geometric_check && g.photos_compared) {
       bool pair = false;
       for (const auto& p : features.photos) {
@@ -691,6 +698,10 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
                         : "same scene as " + where + " (" + std::to_string(g.photo_value) + " ORB homography inliers)"});
     } else if (g.text > g.base) {
       at = 1 + v.reasons.insert(at, Reason{"DUP_SIMILAR_TEXT", "duplicate", best_score, "text " + fmt("%.0f%%", g.sim * 100) + " similar to " + where});
+    } else if (g.same_spot) {
+      at = 1 + v.reasons.insert(at, Reason{"DUP_SAME_SPOT", "duplicate", best_score,
+                                   (report.category.empty() ? std::string("uncategorised report at the same spot as ")
+                                                            : "same spot and category (" + report.category + ") as ") + where});
     } else {
       at = 1 + v.reasons.insert(at, Reason{"DUP_NEARBY_SAME_CATEGORY", "duplicate", best_score,
                                    (report.category.empty() ? std::string("uncategorised report ")

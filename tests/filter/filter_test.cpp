@@ -78,8 +78,8 @@ TEST(Filter, RelatedCategoriesAndTextSimilarity) {
                                          "masih banjir setinggi lutut di jalan kemang raya, tolong"));
   EXPECT_EQ(b.decision, Decision::kDuplicate);
   EXPECT_TRUE(has_reason(b, "DUP_SIMILAR_TEXT"));
-  // Nearby, same category, unrelated text and no photos: a hint, not a duplicate.
-  const Verdict c = f.submit(make_report("c", "2026-10-01T09:30:00+07:00", -6.2004, 106.8001, "banjir", "pompa air rusak"));
+  // Nearby (33 m), same category, unrelated text and no photos: a hint, not a duplicate.
+  const Verdict c = f.submit(make_report("c", "2026-10-01T09:30:00+07:00", -6.2004, 106.8003, "banjir", "pompa air rusak"));
   EXPECT_EQ(c.decision, Decision::kAccept);
   EXPECT_TRUE(has_reason(c, "DUP_NEARBY_SAME_CATEGORY"));
 }
@@ -312,6 +312,35 @@ TEST(Filter, GeotagOptionsReachTheChecker) {
   EXPECT_TRUE(has_reason(plain.submit(r), "GEO_POOR_ACCURACY"));
   Filter lenient(apply_filter_override("geotag.category_max_accuracy_m.banjir=400", quiet()));
   EXPECT_FALSE(has_reason(lenient.submit(r), "GEO_POOR_ACCURACY"));
+}
+
+// The same spot (within duplicate.same_spot_m) and category is a duplicate without text or photos,
+// as Qlue deduplicates "by the same location"; a little farther it is only a hint, photos that
+// disagree keep two reports apart, and the rule can be turned off.
+TEST(Filter, SameSpotAndCategoryIsADuplicate) {
+  Filter f(quiet());
+  f.submit(make_report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8, "lampu_mati"));
+  const Verdict b = f.submit(make_report("b", "2026-10-02T19:00:00+07:00", -6.20005, 106.80004, "lampu_mati"));  // ~7 m
+  EXPECT_EQ(b.decision, Decision::kDuplicate) << b.scores.duplicate;
+  EXPECT_EQ(b.duplicate_of, "a");
+  EXPECT_TRUE(has_reason(b, "DUP_SAME_SPOT"));
+  EXPECT_GE(b.scores.duplicate, 0.6);
+  // 25 m: beyond the same spot, a hint only.
+  const Verdict c = f.submit(make_report("c", "2026-10-02T20:00:00+07:00", -6.20022, 106.8, "lampu_mati"));
+  EXPECT_EQ(c.decision, Decision::kAccept) << c.scores.duplicate;
+  EXPECT_TRUE(has_reason(c, "DUP_NEARBY_SAME_CATEGORY"));
+  // Another category at the same spot is another incident.
+  EXPECT_EQ(f.submit(make_report("d", "2026-10-02T20:00:00+07:00", -6.2, 106.8, "sampah")).decision, Decision::kAccept);
+  // Both with photos that match neither by hash nor geometry: two incidents at one spot.
+  Filter g(quiet());
+  g.submit(make_report("p", "2026-10-01T08:00:00+07:00", -6.2, 106.8, "jalan_rusak"), with_pdq(random_hash(41)));
+  EXPECT_EQ(g.submit(make_report("q", "2026-10-01T09:00:00+07:00", -6.2, 106.8, "jalan_rusak"), with_pdq(random_hash(42))).decision,
+            Decision::kAccept);
+  // Off.
+  Filter off(apply_filter_override("duplicate.same_spot_m=0", quiet()));
+  off.submit(make_report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8, "lampu_mati"));
+  EXPECT_EQ(off.submit(make_report("b", "2026-10-01T09:00:00+07:00", -6.2, 106.8, "lampu_mati")).decision, Decision::kAccept);
+  EXPECT_THROW(apply_filter_override("duplicate.same_spot_m=500", quiet()), Error);  // beyond radius_m
 }
 
 }  // namespace

@@ -39,6 +39,11 @@ struct DuplicateOptions {
   // joins, or none); a verdict whose checks were left out says so (DUP_GEOMETRIC_NOT_NEEDED).
   bool geometric_only_if_decisive = true;
   double text_min_similarity = 0.3;    // Jaccard of word shingles counted as "similar text"
+  // A report of the same (or a related) category closer than this is at the same spot: evidence enough
+  // for a duplicate without text or photos (Qlue deduplicates "by similar photo or the same
+  // location"; phone fixes of one spot scatter by 5-15 m). Photos of both that match neither by
+  // hash nor geometry still keep them apart. 0 turns the rule off.
+  double same_spot_m = 15.0;
   // Groups of categories that can describe one incident (e.g. banjir and genangan).
   std::vector<std::vector<std::string>> related_categories = {{"banjir", "genangan"},
                                                               {"jalan_rusak", "jalan_berlubang"}};

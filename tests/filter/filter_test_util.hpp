@@ -1,9 +1,13 @@
 // Helpers shared by the filter tests.
 #pragma once
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "saring/core/report.hpp"
 #include "saring/core/time.hpp"
@@ -56,11 +60,22 @@ inline SceneReports scene_reports(const std::string& dir) {
   return s;
 }
 
-// A fresh, empty directory under the test temp dir.
+// A fresh, empty directory under the test temp dir, private to this process (the same tests run
+// at once from several build trees and sanitizer stages on one machine), removed at exit.
 inline std::string fresh_dir(const std::string& name) {
-  const auto p = std::filesystem::path(::testing::TempDir()) / ("saring_" + name);
+  static std::vector<std::filesystem::path> made;
+  static const bool cleanup = [] {
+    std::atexit([] {
+      std::error_code ec;
+      for (const auto& d : made) std::filesystem::remove_all(d, ec);
+    });
+    return true;
+  }();
+  (void)cleanup;
+  const auto p = std::filesystem::path(::testing::TempDir()) / ("saring_" + name + "_" + std::to_string(::getpid()));
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
+  made.push_back(p);
   return p.string();
 }
 

@@ -1,6 +1,7 @@
 #include "saring/filter/options.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -73,7 +74,7 @@ TEST(FilterOptions, OverridesApplyInOrderAndParseValues) {
 }
 
 TEST(FilterOptions, FileThenOverrides) {
-  const std::string path = ::testing::TempDir() + "/saring_filter_options.json";
+  const std::string path = ::testing::TempDir() + "/saring_filter_options_" + std::to_string(::getpid()) + ".json";
   {
     std::ofstream f(path);
     f << R"({"thresholds": {"duplicate": 0.7}, "categories": {"banjir": {"duplicate_threshold": 0.5, "window_s": "1d"}}})";
@@ -164,7 +165,7 @@ TEST(FilterOptions, GeotagSectionErrorsAreNamed) {
 
 // Files a config file names are found next to it; absolute paths and overrides stay as given.
 TEST(FilterOptions, ConfigFilePathsAreRelativeToTheFile) {
-  const auto dir = std::filesystem::path(::testing::TempDir()) / "saring_options_paths";
+  const auto dir = std::filesystem::path(::testing::TempDir()) / ("saring_options_paths_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "saring.json").string();
   {

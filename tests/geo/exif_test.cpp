@@ -1,6 +1,7 @@
 #include "saring/geo/exif.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -152,7 +153,7 @@ TEST(Exif, ByteCapAndFiles) {
   ExifReadOptions zero;
   zero.max_bytes = 0;
   EXPECT_THROW(zero.validate(), Error);
-  const auto path = std::filesystem::temp_directory_path() / "saring_exif_test.jpg";
+  const auto path = std::filesystem::temp_directory_path() / ("saring_exif_test_" + std::to_string(::getpid()) + ".jpg");
   {
     std::ofstream out(path, std::ios::binary);
     out.write(reinterpret_cast<const char*>(jpeg.data()), static_cast<std::streamsize>(jpeg.size()));

@@ -1,6 +1,9 @@
 // The `saring spam` subcommands, run as a user would.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <unistd.h>
+
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -31,7 +34,8 @@ CliRun run(const std::string& args) {
 const std::string kData = std::string(SARING_TEST_DATA_DIR) + "/spam/reports_labeled.csv";
 
 TEST(SpamCli, TrainScoreEval) {
-  const std::string dir = ::testing::TempDir();
+  const std::string dir = ::testing::TempDir() + "saring_spam_cli_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
   const std::string model = dir + "/cli_spam.model";
   ASSERT_EQ(run("spam train --data " + kData + " --text-col text --label-col label --out " + model).status, 0);
 
@@ -67,6 +71,7 @@ TEST(SpamCli, TrainScoreEval) {
   const CliRun cv = run("spam eval --cv 3 --data " + kData + " --text-col text --label-col label");
   EXPECT_EQ(cv.status, 0);
   EXPECT_NE(cv.out.find("precision"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(SpamCli, ErrorsExitWithTwo) {

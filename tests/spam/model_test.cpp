@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -78,7 +79,7 @@ TEST(SpamModel, BytesRoundTrip) {
 }
 
 TEST(SpamModel, SaveAndLoadFile) {
-  const std::string path = ::testing::TempDir() + "/spam_model_test.model";
+  const std::string path = ::testing::TempDir() + "/spam_model_test_" + std::to_string(::getpid()) + ".model";
   trained().save(path);
   const SpamModel m = SpamModel::load(path);
   EXPECT_EQ(m.to_bytes(), trained().to_bytes());

@@ -40,7 +40,10 @@ nlohmann::ordered_json result_json(const Report& report, const GeotagResult& r, 
                                    const std::vector<AreaLevel>& distance_levels) {
   nlohmann::ordered_json out;
   out["id"] = report.id;
-  out["scores"] = {{"geotag", r.plausibility}};
+  // The verdict's scores are risks (0 = nothing against it, as `saring run` writes them: geotag =
+  // 1 - plausibility), so a reader of both outputs reads one meaning; the plausibility itself is
+  // kept under "geotag".
+  out["scores"] = {{"geotag", 1.0 - r.plausibility}};
   nlohmann::ordered_json reasons = nlohmann::ordered_json::array();
   nlohmann::ordered_json findings = nlohmann::ordered_json::array();
   for (const auto& f : r.findings) {
@@ -52,7 +55,8 @@ nlohmann::ordered_json result_json(const Report& report, const GeotagResult& r, 
   for (const auto& a : r.areas) areas.push_back({{"level", a.level}, {"code", a.code}, {"name", a.name}});
   out["areas"] = std::move(areas);
   // Extra, ignored by readers of the verdict subset: the measured values behind the reasons.
-  out["geotag"] = {{"findings", std::move(findings)},
+  out["geotag"] = {{"plausibility", r.plausibility},
+                   {"findings", std::move(findings)},
                    {"distance_to_service_area_m", finite_or_null(r.distance_to_service_area_m)}};
   if (!distance_levels.empty()) {
     // Out-of-range coordinates are judged (GEO_INVALID_COORDINATES) but have no distance: null.

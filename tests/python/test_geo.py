@@ -156,10 +156,26 @@ def test_cli(cli, tmp_path, data_dir):
     assert p.returncode == 1  # the broken line is reported, the others are judged
     assert "line 3" in p.stderr
     out = [json.loads(x) for x in p.stdout.splitlines()]
-    assert out[0]["id"] == "monas" and out[0]["scores"]["geotag"] == 1.0
+    assert out[0]["id"] == "monas" and out[0]["scores"]["geotag"] == 0.0
+    assert out[0]["geotag"]["plausibility"] == 1.0
     assert out[0]["areas"][-1]["name"] == "Gambir"
     assert out[1]["reasons"][0]["code"] == "GEO_OUTSIDE_SERVICE_AREA"
     assert out[1]["areas"] == []
+
+
+def test_cli_geotag_score_means_what_the_verdict_means(cli, tmp_path):
+    # REPORT_FORMAT.md: `saring geo` writes the verdict's subset, so scores.geotag must carry the
+    # verdict's meaning (a risk: higher is worse) and value, not the plausibility.
+    line = {"id": "bogor", "time": "2026-11-28T08:15:00+07:00", "lat": -6.5971, "lon": 106.8060}
+    f = tmp_path / "in.jsonl"
+    f.write_text(json.dumps(line) + "\n")
+    p = subprocess.run([cli, "geo", "--no-photos", str(f)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    geo = json.loads(p.stdout)
+    verdict = json.loads(saring.Filter().submit(saring.Report.from_json(json.dumps(line))).to_json())
+    assert verdict["scores"]["geotag"] >= 0.9
+    assert geo["scores"]["geotag"] == pytest.approx(verdict["scores"]["geotag"], abs=1e-9)
+    assert geo["geotag"]["plausibility"] == pytest.approx(1.0 - verdict["scores"]["geotag"], abs=1e-9)
 
 
 def test_cli_level_distances_and_stats(cli, tmp_path):

@@ -123,12 +123,33 @@ Report parse_report_json(std::string_view text, std::size_t line_no, const Repor
     for (const char* f : kKnownFields) known = known || it.key() == f;
     if (!known) extra[it.key()] = it.value();
   }
+  // Client facts saring does not know (os, device, ...) are kept too, under "client" in the
+  // extra fields, so a report written back out still carries them (REPORT_FORMAT.md).
+  if (const auto it = obj.find("client"); it != obj.end() && it->is_object()) {
+    json client_extra = json::object();
+    for (auto c = it->begin(); c != it->end(); ++c) {
+      if (c.key() != "mock_location" && c.key() != "app") client_extra[c.key()] = c.value();
+    }
+    if (!client_extra.empty()) extra["client"] = std::move(client_extra);
+  }
   if (!extra.empty()) r.extra_json = extra.dump();
   return r;
 }
 
 std::string report_to_json(const Report& r) {
-  json obj = r.extra_json.empty() ? json::object() : json::parse(r.extra_json);
+  json obj = json::object();
+  if (!r.extra_json.empty()) {
+    // extra_json is settable by callers (Python too): a text that is not a JSON object is their
+    // error, named, not a crash or a stray library exception.
+    try {
+      obj = json::parse(r.extra_json);
+    } catch (const json::exception& e) {
+      throw Error(ErrorCode::kInvalidArgument, "report '" + r.id + "': extra_json is not valid JSON: " + e.what());
+    }
+    if (!obj.is_object()) {
+      throw Error(ErrorCode::kInvalidArgument, "report '" + r.id + "': extra_json must be a JSON object");
+    }
+  }
   obj["id"] = r.id;
   if (!r.reporter.empty()) obj["reporter"] = r.reporter;
   obj["time"] = format_rfc3339(r.time);
@@ -139,11 +160,14 @@ std::string report_to_json(const Report& r) {
   if (!r.text.empty()) obj["text"] = r.text;
   if (!r.photos.empty()) obj["photos"] = r.photos;
   if (!r.videos.empty()) obj["videos"] = r.videos;
-  if (r.client.mock_location || !r.client.app.empty()) {
-    json c = json::object();
-    if (r.client.mock_location) c["mock_location"] = *r.client.mock_location;
-    if (!r.client.app.empty()) c["app"] = r.client.app;
-    obj["client"] = c;
+  // Unknown client facts kept from parsing sit in the extra fields' "client" object.
+  json c = obj.contains("client") && obj["client"].is_object() ? obj["client"] : json::object();
+  if (r.client.mock_location) c["mock_location"] = *r.client.mock_location;
+  if (!r.client.app.empty()) c["app"] = r.client.app;
+  if (!c.empty()) {
+    obj["client"] = std::move(c);
+  } else {
+    obj.erase("client");
   }
   return obj.dump(-1, ' ', false, json::error_handler_t::replace);
 }

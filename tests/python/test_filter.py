@@ -132,3 +132,38 @@ def test_unreadable_photo_is_named(tmp_path):
     codes = [x.code for x in v.reasons]
     assert "IMG_UNREADABLE" in codes
     assert v.decision in ("accept", "review")
+
+
+def test_photo_features_carry_dihedral_hashes_and_exif():
+    # What a backend that hashes photos elsewhere hands in: the 8 dihedral hashes (photo reuse then
+    # finds a rotated copy) and the EXIF facts (the geotag checks compare the photo's GPS with the pin).
+    import numpy as np
+    rng = np.random.default_rng(5)
+    image = np.kron(rng.integers(0, 256, (16, 16, 3)), np.ones((8, 8, 1))).astype(np.uint8)
+    by_name, quality = saring.pdq_dihedral(image)
+    variants = list(by_name.values())
+    assert quality >= 50 and len(variants) == 8
+    assert variants[0].distance(variants[1]) > 20  # a plain PDQ query does not see the rotation
+
+    f = saring.Filter(saring.FilterOptions.load(overrides=["journal.sync=none"]))
+    rotated = saring.PhotoFeatures("a.jpg", variants[1], quality)
+    f.submit(report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8, reporter="u1"), saring.ReportFeatures([rotated]))
+    b = report("b", "2026-10-01T12:00:00+07:00", -6.35, 106.9, reporter="u2")
+    plain = saring.PhotoFeatures("b.jpg", variants[0], quality)
+    assert plain.dihedral is None and plain.exif is None
+    assert "IMG_REUSED_PHOTO_DISTANT" not in [r.code for r in f.evaluate(b, saring.ReportFeatures([plain])).reasons]
+    with_variants = saring.PhotoFeatures("b.jpg", variants[0], quality, dihedral=variants)
+    assert [h.hex() for h in with_variants.dihedral] == [h.hex() for h in variants]
+    assert "IMG_REUSED_PHOTO_DISTANT" in [r.code for r in f.evaluate(b, saring.ReportFeatures([with_variants])).reasons]
+    with pytest.raises(TypeError):
+        saring.PhotoFeatures("b.jpg", variants[0], quality, dihedral=variants[:7])
+
+    exif = saring.PhotoExif()
+    exif.has_exif = True
+    exif.gps = saring.LatLon(-6.2000, 106.8450)  # ~3.4 km from the pin below
+    monas = report("c", "2026-10-01T12:00:00+07:00", -6.17540, 106.82716)
+    no_exif = f.evaluate(monas, saring.ReportFeatures([saring.PhotoFeatures("c.jpg")]))
+    assert "GEO_PHOTO_GPS_MISMATCH" not in [r.code for r in no_exif.reasons]
+    far_photo = saring.PhotoFeatures("c.jpg", exif=exif)
+    assert far_photo.exif.gps.lat == -6.2
+    assert "GEO_PHOTO_GPS_MISMATCH" in [r.code for r in f.evaluate(monas, saring.ReportFeatures([far_photo])).reasons]

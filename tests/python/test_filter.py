@@ -167,3 +167,20 @@ def test_photo_features_carry_dihedral_hashes_and_exif():
     far_photo = saring.PhotoFeatures("c.jpg", exif=exif)
     assert far_photo.exif.gps.lat == -6.2
     assert "GEO_PHOTO_GPS_MISMATCH" in [r.code for r in f.evaluate(monas, saring.ReportFeatures([far_photo])).reasons]
+
+
+def test_cli_errors_name_the_input(cli, tmp_path):
+    # saring run names the file in per-line errors, as saring geo and saring spam score do.
+    src = tmp_path / "mixed.jsonl"
+    src.write_text(json.dumps({"id": "ok", "time": "2026-10-01T08:00:00+07:00", "lat": -6.2, "lon": 106.8}) +
+                   "\nnot json\n")
+    p = subprocess.run([cli, "run", str(src)], capture_output=True, text=True)
+    assert p.returncode == 1
+    assert f"saring run: {src}: line 2: report is not valid JSON" in p.stderr
+    assert json.loads(p.stdout)["id"] == "ok"
+    # Feedback on a state directory that does not exist is a named error, and creates nothing.
+    missing = tmp_path / "no-such-state"
+    fb = subprocess.run([cli, "feedback", "--state", str(missing), "confirm", "ok"], capture_output=True, text=True)
+    assert fb.returncode == 2
+    assert f"state directory '{missing}' does not exist" in fb.stderr and "[not_found]" in fb.stderr
+    assert not missing.exists()

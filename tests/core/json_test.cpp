@@ -125,6 +125,37 @@ TEST(VerdictJson, RoundTrips) {
   EXPECT_THROW(parse_verdict_json(R"({"id":"x","decision":"maybe"})"), Error);
 }
 
+// REPORT_FORMAT.md: unknown enum values (decision, area level) are errors naming the field and line.
+TEST(VerdictJson, ErrorsNameTheFieldAndLine) {
+  const auto message_of = [](const std::string& json) {
+    try {
+      (void)parse_verdict_json(json, 4);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kParse);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message_of(R"({"id":"x","decision":"maybe"})").rfind("line 4: verdict field 'decision' unknown decision 'maybe'", 0), 0u)
+      << message_of(R"({"id":"x","decision":"maybe"})");
+  EXPECT_NE(message_of(R"({"decision":"accept"})").find("'id' is missing"), std::string::npos);
+  EXPECT_NE(message_of(R"({"id":"x","decision":"accept","duplicate_of":7})").find("'duplicate_of' must be a string or null"),
+            std::string::npos);
+  EXPECT_NE(message_of(R"({"id":"x","decision":"accept","scores":{"spam":"high"}})").find("'scores.spam' must be a number"),
+            std::string::npos);
+  EXPECT_NE(message_of(R"({"id":"x","decision":"accept","reasons":[{"group":"spam"}]})").find("'reasons[0].code' is missing"),
+            std::string::npos);
+  EXPECT_NE(message_of(R"({"id":"x","decision":"accept","areas":[{"level":"provinsi","code":"31"},{"level":"kota"}]})")
+                .find("'areas[1].level' is 'kota', not a known level"),
+            std::string::npos);
+  EXPECT_NE(message_of(R"([1])").find("line 4: verdict must be a JSON object"), std::string::npos);
+  EXPECT_NE(message_of(R"({"id":)").find("not valid JSON"), std::string::npos);
+  // The optional parts may be absent or null.
+  const Verdict v = parse_verdict_json(R"({"id":"x","decision":"review","duplicate_of":null,"scores":null})");
+  EXPECT_EQ(v.decision, Decision::kReview);
+  EXPECT_FALSE(v.duplicate_of);
+}
+
 TEST(JsonEscape, ReplacesInvalidUtf8) {
   EXPECT_EQ(json_escape("a\"b"), "a\\\"b");
   EXPECT_EQ(json_escape("x\xffy"), "x\xef\xbf\xbdy");

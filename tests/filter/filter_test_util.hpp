@@ -1,6 +1,8 @@
 // Helpers shared by the filter tests.
 #pragma once
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <random>
 #include <string>
@@ -58,7 +60,9 @@ inline SceneReports scene_reports(const std::string& dir) {
 
 // A fresh, empty directory under the test temp dir.
 inline std::string fresh_dir(const std::string& name) {
-  const auto p = std::filesystem::path(::testing::TempDir()) / ("saring_" + name);
+  // The pid keeps two runs of the suite apart (helpers' worktrees and CI share this machine's /tmp:
+  // a shared name let one run wipe or lock another's state directory mid-test).
+  const auto p = std::filesystem::path(::testing::TempDir()) / ("saring_" + name + "_" + std::to_string(::getpid()));
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
   return p.string();

@@ -120,8 +120,11 @@ void register_spam(py::module_& m) {
       .def_static(
           "train",
           [](const std::vector<std::string>& texts, const std::vector<int>& labels, int hash_bits, double l2,
-             int max_iterations, int word_ngram_max, int char_ngram_min, int char_ngram_max, bool rule_features) {
+             int max_iterations, int word_ngram_max, int char_ngram_min, int char_ngram_max, bool rule_features,
+             double spam_weight, double normal_weight) {
             SpamTrainOptions o;
+            o.spam_weight = spam_weight;
+            o.normal_weight = normal_weight;
             o.features.hash_bits = hash_bits;
             o.features.word_ngram_max = word_ngram_max;
             o.features.char_ngram_min = char_ngram_min;
@@ -138,7 +141,9 @@ void register_spam(py::module_& m) {
           py::arg("char_ngram_min") = SpamFeatureOptions{}.char_ngram_min,
           py::arg("char_ngram_max") = SpamFeatureOptions{}.char_ngram_max,
           py::arg("rule_features") = SpamFeatureOptions{}.rule_features,
-          "Train on texts with labels 1 = spam, 0 = not.")
+          py::arg("spam_weight") = SpamTrainOptions{}.spam_weight,
+          py::arg("normal_weight") = SpamTrainOptions{}.normal_weight,
+          "Train on texts with labels 1 = spam, 0 = not. Class weights: 0 = balanced (n / (2 n_class)).")
       .def_static("load", &SpamModel::load, py::arg("path"))
       .def_static("from_bytes", [](const py::bytes& b) { return SpamModel::from_bytes(std::string(b)); }, py::arg("data"))
       .def("to_bytes", [](const SpamModel& s) { return py::bytes(s.to_bytes()); })
@@ -270,8 +275,10 @@ void register_spam(py::module_& m) {
   m.def(
       "cross_validate_spam",
       [](const std::vector<std::string>& texts, const std::vector<int>& labels, int folds, int hash_bits, double l2,
-         int max_iterations, std::uint64_t seed) {
+         int max_iterations, std::uint64_t seed, double spam_weight, double normal_weight) {
         SpamTrainOptions o;
+        o.spam_weight = spam_weight;
+        o.normal_weight = normal_weight;
         o.features.hash_bits = hash_bits;
         o.l2 = l2;
         o.max_iterations = max_iterations;
@@ -281,7 +288,8 @@ void register_spam(py::module_& m) {
       },
       py::arg("texts"), py::arg("labels"), py::arg("folds") = 5, py::arg("hash_bits") = SpamFeatureOptions{}.hash_bits,
       py::arg("l2") = SpamTrainOptions{}.l2, py::arg("max_iterations") = SpamTrainOptions{}.max_iterations,
-      py::arg("seed") = 1,
+      py::arg("seed") = 1, py::arg("spam_weight") = SpamTrainOptions{}.spam_weight,
+      py::arg("normal_weight") = SpamTrainOptions{}.normal_weight,
       "Out-of-fold P(spam) of every text by stratified k-fold training, as `saring spam eval --cv K`.");
 }
 

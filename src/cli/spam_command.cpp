@@ -35,6 +35,8 @@ struct SpamArgs {
   int hash_bits = SpamFeatureOptions{}.hash_bits;
   double l2 = SpamTrainOptions{}.l2;
   int max_iterations = SpamTrainOptions{}.max_iterations;
+  double spam_weight = SpamTrainOptions{}.spam_weight;
+  double normal_weight = SpamTrainOptions{}.normal_weight;
   int cv = 0;
   double threshold = 0.5;
   std::size_t top_ngrams = 5;
@@ -77,6 +79,8 @@ SpamTrainOptions train_options(const SpamArgs& a) {
   o.features.hash_bits = a.hash_bits;
   o.l2 = a.l2;
   o.max_iterations = a.max_iterations;
+  o.spam_weight = a.spam_weight;
+  o.normal_weight = a.normal_weight;
   return o;
 }
 
@@ -114,6 +118,9 @@ void register_spam_command(CLI::App& app, Context& ctx) {
   train->add_option("--hash-bits", a->hash_bits, "log2 of the hashed feature buckets (12..24)")->capture_default_str();
   train->add_option("--l2", a->l2, "L2 penalty")->capture_default_str();
   train->add_option("--max-iter", a->max_iterations, "L-BFGS iterations")->capture_default_str();
+  train->add_option("--spam-weight", a->spam_weight, "Class weight of spam examples (0 = balanced)")->capture_default_str();
+  train->add_option("--normal-weight", a->normal_weight, "Class weight of normal examples (0 = balanced)")
+      ->capture_default_str();
   train->callback([a, &ctx]() {
     run_guarded(ctx, "spam train", [&]() {
       const LabeledTexts d = load_data(a->data);
@@ -217,6 +224,10 @@ void register_spam_command(CLI::App& app, Context& ctx) {
   eval->add_option("--l2", a->l2, "With --cv: L2 penalty")->capture_default_str();
   eval->add_option("--max-iter", a->max_iterations, "With --cv: L-BFGS iterations")->capture_default_str();
   eval->add_option("--seed", a->seed, "With --cv: fold shuffling seed")->capture_default_str();
+  eval->add_option("--spam-weight", a->spam_weight, "With --cv: class weight of spam examples (0 = balanced)")
+      ->capture_default_str();
+  eval->add_option("--normal-weight", a->normal_weight, "With --cv: class weight of normal examples (0 = balanced)")
+      ->capture_default_str();
   eval->callback([a, &ctx]() {
     run_guarded(ctx, "spam eval", [&]() {
       if (a->model.empty() == (a->cv == 0)) throw Error(ErrorCode::kInvalidArgument, "give exactly one of --model or --cv");

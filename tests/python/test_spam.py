@@ -210,3 +210,33 @@ def test_cli_score_context_from_earlier_lines(cli, tmp_path):
     assert "SPAM_REPORTER_FLOOD" not in narrow["f5"] and "SPAM_NEAR_DUPLICATE_TEXT" not in narrow["p2"]
     p = subprocess.run([cli, "spam", "score", "--near-window", "7x", str(f)], capture_output=True, text=True)
     assert p.returncode == 2 and "--near-window" in p.stderr
+
+
+def test_class_weights_from_python_and_cli(cli, data_dir, tmp_path):
+    # SpamTrainOptions' class weights, settable from Python and the CLI as from C++: weighting one
+    # class far above the other moves every prediction towards it.
+    csv = data_dir / "spam" / "reports_labeled.csv"
+    texts, labels = saring.read_labeled_csv(str(csv), "text", "label")
+    pro_spam = saring.SpamModel.train(texts, labels, spam_weight=20.0, normal_weight=0.05, max_iterations=30)
+    pro_normal = saring.SpamModel.train(texts, labels, spam_weight=0.05, normal_weight=20.0, max_iterations=30)
+    a, b = pro_spam.predict_many(texts), pro_normal.predict_many(texts)
+    assert sum(a) > sum(b) and sum(x > y for x, y in zip(a, b)) > 0.9 * len(texts)
+    with pytest.raises(saring.Error):
+        saring.SpamModel.train(texts, labels, spam_weight=-1.0)
+
+    reports = tmp_path / "r.jsonl"
+    reports.write_text("\n".join(json.dumps({"id": f"r{i}", "time": "2026-11-28T08:15:00+07:00", "lat": -6.2,
+                                             "lon": 106.8, "text": t}) for i, t in enumerate(texts[:20])) + "\n")
+    probs = []
+    for spam_w, normal_w in (("20", "0.05"), ("0.05", "20")):
+        model = tmp_path / f"w{spam_w}.model"
+        subprocess.run([cli, "spam", "train", "--data", str(csv), "--text-col", "text", "--label-col", "label",
+                        "--spam-weight", spam_w, "--normal-weight", normal_w, "--max-iter", "30", "--out", str(model)],
+                       check=True, capture_output=True)
+        out = subprocess.run([cli, "spam", "score", "--no-context", "--model", str(model), str(reports)],
+                             check=True, capture_output=True, text=True).stdout
+        probs.append([json.loads(x)["scores"]["spam"] for x in out.splitlines()])
+    assert sum(probs[0]) > sum(probs[1])
+    bad = subprocess.run([cli, "spam", "train", "--data", str(csv), "--spam-weight", "-1", "--out",
+                          str(tmp_path / "x.model")], capture_output=True, text=True)
+    assert bad.returncode == 2 and "spam_weight" in bad.stderr

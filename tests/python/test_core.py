@@ -48,6 +48,8 @@ def test_verdict_json():
     assert back.reasons[0].code == "SPAM_URL"
     with pytest.raises(ValueError):
         v.decision = "perhaps"
+    with pytest.raises(saring.Error, match="line 3: verdict field 'areas\\[0\\].level'"):
+        saring.Verdict.from_json('{"id":"x","decision":"accept","areas":[{"level":"county"}]}', line_no=3)
 
 
 def test_hash_types():

@@ -79,6 +79,7 @@ ReportFeatures compute_features(const Report& report) { return features_of(repor
 
 struct Filter::Impl {
   FilterOptions options;
+  std::unique_ptr<AreaSet> areas;  // the configured areas; null: the bundled DKI Jakarta set
   std::string dir;
   // Guards state and journal appends: evaluations share it, commits take it alone
   // (handoff_lock.hpp: writer preference, spin before sleep).
@@ -222,7 +223,8 @@ void check_report(const Report& r) {
 Filter::Filter(FilterOptions options, const std::string& state_dir) : impl_(std::make_unique<Impl>()) {
   options.validate();
   impl_->options = std::move(options);
-  impl_->geo = std::make_unique<GeotagChecker>(detail::make_geotag_checker(impl_->options));
+  impl_->areas = detail::load_areas(impl_->options);
+  impl_->geo = std::make_unique<GeotagChecker>(detail::make_geotag_checker(impl_->options, impl_->areas.get()));
   impl_->state.geo_history = detail::make_geo_history(impl_->options);
   // The configured model; a snapshot (which holds the model as feedback updated it) replaces it.
   if (!impl_->options.spam.model.empty()) {

@@ -38,7 +38,7 @@ class HandoffLock {
 
   void lock_shared() {
     acquire([this] {
-      std::uint32_t w = word_.load(std::memory_order_relaxed);
+      std::uint64_t w = word_.load(std::memory_order_relaxed);
       if (w & (kWriter | kWaitingMask)) return false;
       return word_.compare_exchange_weak(w, w + 1, std::memory_order_acquire, std::memory_order_relaxed);
     });
@@ -49,11 +49,11 @@ class HandoffLock {
   }
 
   void lock() {
-    std::uint32_t w = 0;
+    std::uint64_t w = 0;
     if (word_.compare_exchange_strong(w, kWriter, std::memory_order_acquire, std::memory_order_relaxed)) return;
     word_.fetch_add(kWaitingOne, std::memory_order_relaxed);  // new readers now hold back
     acquire([this] {
-      std::uint32_t v = word_.load(std::memory_order_relaxed);
+      std::uint64_t v = word_.load(std::memory_order_relaxed);
       if (v & (kWriter | kReaderMask)) return false;
       return word_.compare_exchange_weak(v, (v - kWaitingOne) | kWriter, std::memory_order_acquire,
                                          std::memory_order_relaxed);
@@ -65,14 +65,20 @@ class HandoffLock {
   }
 
   // Whether a writer waits for the lock (for tests: new readers hold back while it does).
-  bool writer_waiting() const { return (word_.load(std::memory_order_relaxed) & kWaitingMask) != 0; }
+  bool writer_waiting() const { return waiting_writers() != 0; }
+  // How many writers wait (for tests).
+  std::uint64_t waiting_writers() const {
+    return (word_.load(std::memory_order_relaxed) & kWaitingMask) / kWaitingOne;
+  }
 
  private:
-  // One word: readers holding (bits 0-19), writers waiting (bits 20-30), writer holding (bit 31).
-  static constexpr std::uint32_t kReaderMask = (1u << 20) - 1;
-  static constexpr std::uint32_t kWaitingOne = 1u << 20;
-  static constexpr std::uint32_t kWaitingMask = ((1u << 31) - 1) & ~kReaderMask;
-  static constexpr std::uint32_t kWriter = 1u << 31;
+  // One word: readers holding (bits 0-31), writers waiting (bits 32-62), writer holding (bit 63).
+  // 64 bits so that neither count can overflow into the next field with any number of threads
+  // a process can have (an 11-bit waiting count, as before, wrapped at 2,048 waiting commits).
+  static constexpr std::uint64_t kReaderMask = (std::uint64_t{1} << 32) - 1;
+  static constexpr std::uint64_t kWaitingOne = std::uint64_t{1} << 32;
+  static constexpr std::uint64_t kWaitingMask = ((std::uint64_t{1} << 63) - 1) & ~kReaderMask;
+  static constexpr std::uint64_t kWriter = std::uint64_t{1} << 63;
 
   template <class TryTake>
   void acquire(TryTake try_take) {
@@ -90,7 +96,7 @@ class HandoffLock {
       // sleepers_ (both sequentially consistent), so either this thread sees the change or the
       // unlocker sees the sleeper and wakes it.
       sleepers_.fetch_add(1, std::memory_order_seq_cst);
-      const std::uint32_t seen = word_.load(std::memory_order_seq_cst);
+      const std::uint64_t seen = word_.load(std::memory_order_seq_cst);
       if (try_take()) {
         sleepers_.fetch_sub(1, std::memory_order_relaxed);
         return;
@@ -105,7 +111,7 @@ class HandoffLock {
   }
 
   // Apart, so the waiters' count does not share a line with the word every acquisition writes.
-  alignas(64) std::atomic<std::uint32_t> word_{0};
+  alignas(64) std::atomic<std::uint64_t> word_{0};
   alignas(64) std::atomic<std::uint32_t> sleepers_{0};
 };
 

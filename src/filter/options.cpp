@@ -1,12 +1,14 @@
 #include "saring/filter/options.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "saring/core/error.hpp"
 #include "saring/core/time.hpp"
+#include "saring/geo/areas.hpp"
 
 namespace saring {
 namespace {
@@ -26,6 +28,41 @@ void check_positive(const std::string& key, double v) {
 const char* const kCategoryKeys[] = {"duplicate_threshold", "review_threshold", "reject_threshold",
                                      "radius_m", "window_s"};
 
+// The geotag section's scalar fields (GeotagOptions members, same names in the JSON).
+struct GeotagDouble {
+  const char* key;
+  double GeotagOptions::*field;
+};
+constexpr GeotagDouble kGeotagDoubles[] = {
+    {"weight_invalid", &GeotagOptions::weight_invalid},
+    {"weight_null_island", &GeotagOptions::weight_null_island},
+    {"weight_swapped", &GeotagOptions::weight_swapped},
+    {"weight_outside", &GeotagOptions::weight_outside},
+    {"weight_in_sea", &GeotagOptions::weight_in_sea},
+    {"weight_low_precision", &GeotagOptions::weight_low_precision},
+    {"weight_poor_accuracy", &GeotagOptions::weight_poor_accuracy},
+    {"weight_photo_gps_mismatch", &GeotagOptions::weight_photo_gps_mismatch},
+    {"weight_photo_time_mismatch", &GeotagOptions::weight_photo_time_mismatch},
+    {"weight_impossible_travel", &GeotagOptions::weight_impossible_travel},
+    {"weight_mock_location", &GeotagOptions::weight_mock_location},
+    {"weight_emulator", &GeotagOptions::weight_emulator},
+    {"weight_shared", &GeotagOptions::weight_shared},
+    {"null_island_radius_m", &GeotagOptions::null_island_radius_m},
+    {"outside_tolerance_m", &GeotagOptions::outside_tolerance_m},
+    {"outside_full_severity_m", &GeotagOptions::outside_full_severity_m},
+    {"sea_margin_m", &GeotagOptions::sea_margin_m},
+    {"default_max_accuracy_m", &GeotagOptions::default_max_accuracy_m},
+    {"photo_mismatch_sigma", &GeotagOptions::photo_mismatch_sigma},
+    {"photo_mismatch_floor_m", &GeotagOptions::photo_mismatch_floor_m},
+    {"default_pin_accuracy_m", &GeotagOptions::default_pin_accuracy_m},
+    {"default_photo_accuracy_m", &GeotagOptions::default_photo_accuracy_m},
+    {"max_speed_kmh", &GeotagOptions::max_speed_kmh},
+    {"travel_min_distance_m", &GeotagOptions::travel_min_distance_m}};
+const char* const kAreaFileKeys[] = {"path", "level", "code_property", "name_property", "level_property"};
+const char* const kEmulatorKeys[] = {"name", "lat", "lon", "radius_m"};
+// Objects whose keys are names chosen by the user (new keys may be added by a layer).
+bool is_open_map(const std::string& path) { return path == "geotag.category_max_accuracy_m"; }
+
 json to_json(const FilterOptions& o) {
   json j;
   j["thresholds"] = {{"duplicate", o.thresholds.duplicate}, {"review", o.thresholds.review},
@@ -41,19 +78,39 @@ json to_json(const FilterOptions& o) {
                     {"geometric_max_features", d.geometric_max_features},
                     {"geometric_only_if_decisive", d.geometric_only_if_decisive},
                     {"text_min_similarity", d.text_min_similarity},
+                    {"same_spot_m", d.same_spot_m},
                     {"related_categories", d.related_categories}};
   const auto& p = o.photo_reuse;
   j["photo_reuse"] = {{"retention_s", p.retention_s}, {"max_distance", p.max_distance},
                       {"distant_m", p.distant_m}, {"long_ago_s", p.long_ago_s}};
   const auto& g = o.geotag;
-  j["geotag"] = {{"enabled", g.enabled},
-                 {"max_speed_kmh", g.max_speed_kmh},
-                 {"travel_min_distance_m", g.travel_min_distance_m},
-                 {"outside_tolerance_m", g.outside_tolerance_m},
-                 {"weight_outside", g.weight_outside},
-                 {"weight_in_sea", g.weight_in_sea},
-                 {"weight_mock_location", g.weight_mock_location},
-                 {"weight_impossible_travel", g.weight_impossible_travel}};
+  json gj = json::object();
+  gj["enabled"] = g.enabled;
+  for (const auto& [key, field] : kGeotagDoubles) gj[key] = g.*field;
+  gj["min_decimals"] = g.min_decimals;
+  gj["max_photo_age_s"] = g.max_photo_age_s;
+  gj["max_photo_after_s"] = g.max_photo_after_s;
+  gj["shared_min_reporters"] = g.shared_min_reporters;
+  gj["water_ok_categories"] = g.water_ok_categories;
+  json accuracy = json::object();
+  for (const auto& [category, v] : g.category_max_accuracy_m) accuracy[category] = v;
+  gj["category_max_accuracy_m"] = accuracy;
+  json emulators = json::array();
+  for (const auto& e : g.emulator_positions) {
+    emulators.push_back({{"name", e.name}, {"lat", e.lat}, {"lon", e.lon}, {"radius_m", e.radius_m}});
+  }
+  gj["emulator_positions"] = emulators;
+  json areas = json::array();
+  for (const auto& a : g.areas) {
+    areas.push_back({{"path", a.path},
+                     {"level", a.level},
+                     {"code_property", a.code_property},
+                     {"name_property", a.name_property},
+                     {"level_property", a.level_property}});
+  }
+  gj["areas"] = areas;
+  gj["water"] = g.water;
+  j["geotag"] = gj;
   j["spam"] = {{"enabled", o.spam.enabled}, {"model", o.spam.model}, {"learning_rate", o.spam.learning_rate}};
   const auto& r = o.reputation;
   j["reputation"] = {{"min_feedback", r.min_feedback}, {"low", r.low}, {"score", r.score}};
@@ -101,6 +158,10 @@ void merge(json& base, const json& layer, const std::string& path) {
       }
       continue;
     }
+    if (is_open_map(path)) {
+      base[it.key()] = normalise_value(key, *it);
+      continue;
+    }
     if (!base.contains(it.key())) throw Error(ErrorCode::kParse, "unknown filter option '" + key + "'");
     json& target = base[it.key()];
     if (target.is_object() && it.key() != "related_categories") {
@@ -128,6 +189,28 @@ T get(const json& j, const std::string& key) {
   return j.get<T>();
 }
 
+std::vector<std::string> get_strings(const json& j, const std::string& key) {
+  if (!j.is_array()) throw Error(ErrorCode::kParse, "filter option '" + key + "' must be an array of strings, got " + j.dump());
+  std::vector<std::string> out;
+  for (const auto& v : j) out.push_back(get<std::string>(v, key));
+  return out;
+}
+
+// An array of objects whose keys are all among `known` (a typo is an error, as everywhere else).
+template <std::size_t N>
+const json& objects(const json& j, const std::string& key, const char* const (&known)[N]) {
+  if (!j.is_array()) throw Error(ErrorCode::kParse, "filter option '" + key + "' must be an array of objects, got " + j.dump());
+  for (const auto& e : j) {
+    if (!e.is_object()) throw Error(ErrorCode::kParse, "filter option '" + key + "' must be an array of objects, got " + e.dump());
+    for (auto it = e.begin(); it != e.end(); ++it) {
+      bool ok = false;
+      for (const char* k : known) ok = ok || it.key() == k;
+      if (!ok) throw Error(ErrorCode::kParse, "unknown filter option '" + key + "." + it.key() + "'");
+    }
+  }
+  return j;
+}
+
 FilterOptions from_json(const json& j) {
   FilterOptions o;
   const auto& t = j.at("thresholds");
@@ -146,6 +229,7 @@ FilterOptions from_json(const json& j) {
   od.geometric_max_features = get<int>(d.at("geometric_max_features"), "duplicate.geometric_max_features");
   od.geometric_only_if_decisive = get<bool>(d.at("geometric_only_if_decisive"), "duplicate.geometric_only_if_decisive");
   od.text_min_similarity = get<double>(d.at("text_min_similarity"), "duplicate.text_min_similarity");
+  od.same_spot_m = get<double>(d.at("same_spot_m"), "duplicate.same_spot_m");
   const auto& rc = d.at("related_categories");
   if (!rc.is_array()) throw Error(ErrorCode::kParse, "filter option 'duplicate.related_categories' must be an array of arrays of strings");
   od.related_categories.clear();
@@ -161,16 +245,46 @@ FilterOptions from_json(const json& j) {
   o.photo_reuse.distant_m = get<double>(p.at("distant_m"), "photo_reuse.distant_m");
   o.photo_reuse.long_ago_s = get<std::int64_t>(p.at("long_ago_s"), "photo_reuse.long_ago_s");
   const auto& g = j.at("geotag");
-  o.geotag.enabled = get<bool>(g.at("enabled"), "geotag.enabled");
-  for (auto [key, field] : {std::pair{"max_speed_kmh", &GeotagSettings::max_speed_kmh},
-                            std::pair{"travel_min_distance_m", &GeotagSettings::travel_min_distance_m},
-                            std::pair{"outside_tolerance_m", &GeotagSettings::outside_tolerance_m},
-                            std::pair{"weight_outside", &GeotagSettings::weight_outside},
-                            std::pair{"weight_in_sea", &GeotagSettings::weight_in_sea},
-                            std::pair{"weight_mock_location", &GeotagSettings::weight_mock_location},
-                            std::pair{"weight_impossible_travel", &GeotagSettings::weight_impossible_travel}}) {
-    o.geotag.*field = get<double>(g.at(key), std::string("geotag.") + key);
+  auto& og = o.geotag;
+  og.enabled = get<bool>(g.at("enabled"), "geotag.enabled");
+  for (const auto& [key, field] : kGeotagDoubles) og.*field = get<double>(g.at(key), std::string("geotag.") + key);
+  og.min_decimals = get<int>(g.at("min_decimals"), "geotag.min_decimals");
+  og.max_photo_age_s = get<std::int64_t>(g.at("max_photo_age_s"), "geotag.max_photo_age_s");
+  og.max_photo_after_s = get<std::int64_t>(g.at("max_photo_after_s"), "geotag.max_photo_after_s");
+  const auto shared = get<std::int64_t>(g.at("shared_min_reporters"), "geotag.shared_min_reporters");
+  if (shared < 0) throw Error(ErrorCode::kParse, "filter option 'geotag.shared_min_reporters' must be >= 0, got " + std::to_string(shared));
+  og.shared_min_reporters = static_cast<std::size_t>(shared);
+  og.water_ok_categories = get_strings(g.at("water_ok_categories"), "geotag.water_ok_categories");
+  const auto& acc = g.at("category_max_accuracy_m");
+  if (!acc.is_object()) throw Error(ErrorCode::kParse, "filter option 'geotag.category_max_accuracy_m' must be an object of numbers");
+  og.category_max_accuracy_m.clear();
+  for (auto it = acc.begin(); it != acc.end(); ++it) {
+    og.category_max_accuracy_m[it.key()] = get<double>(*it, "geotag.category_max_accuracy_m." + it.key());
   }
+  og.emulator_positions.clear();
+  for (const json& e : objects(g.at("emulator_positions"), "geotag.emulator_positions", kEmulatorKeys)) {
+    EmulatorPosition p;
+    const std::string w = "geotag.emulator_positions";
+    p.name = e.contains("name") ? get<std::string>(e["name"], w + ".name") : std::string();
+    if (!e.contains("lat") || !e.contains("lon")) throw Error(ErrorCode::kParse, "filter option '" + w + "': each entry needs lat and lon");
+    p.lat = get<double>(e["lat"], w + ".lat");
+    p.lon = get<double>(e["lon"], w + ".lon");
+    if (e.contains("radius_m")) p.radius_m = get<double>(e["radius_m"], w + ".radius_m");
+    og.emulator_positions.push_back(std::move(p));
+  }
+  og.areas.clear();
+  for (const json& a : objects(g.at("areas"), "geotag.areas", kAreaFileKeys)) {
+    AreaFile f;
+    const std::string w = "geotag.areas";
+    if (!a.contains("path")) throw Error(ErrorCode::kParse, "filter option '" + w + "': each entry needs a path");
+    f.path = get<std::string>(a["path"], w + ".path");
+    if (a.contains("level")) f.level = get<std::string>(a["level"], w + ".level");
+    if (a.contains("code_property")) f.code_property = get<std::string>(a["code_property"], w + ".code_property");
+    if (a.contains("name_property")) f.name_property = get<std::string>(a["name_property"], w + ".name_property");
+    if (a.contains("level_property")) f.level_property = get<std::string>(a["level_property"], w + ".level_property");
+    og.areas.push_back(std::move(f));
+  }
+  og.water = get<std::string>(g.at("water"), "geotag.water");
   const auto& sp = j.at("spam");
   o.spam.enabled = get<bool>(sp.at("enabled"), "spam.enabled");
   o.spam.model = get<std::string>(sp.at("model"), "spam.model");
@@ -223,6 +337,9 @@ void DuplicateOptions::validate(const std::string& where) const {
   if (geometric_max_side < 64 || geometric_max_side > 4096) invalid(where + ".geometric_max_side", "must be in [64, 4096]");
   if (geometric_max_features < 10 || geometric_max_features > 10000) invalid(where + ".geometric_max_features", "must be in [10, 10000]");
   check_unit(where + ".text_min_similarity", text_min_similarity);
+  if (!(same_spot_m >= 0.0 && same_spot_m <= radius_m)) {
+    invalid(where + ".same_spot_m", "must be in [0, " + where + ".radius_m]");
+  }
 }
 
 void PhotoReuseOptions::validate(const std::string& where) const {
@@ -233,13 +350,30 @@ void PhotoReuseOptions::validate(const std::string& where) const {
 }
 
 void GeotagSettings::validate(const std::string& where) const {
-  check_positive(where + ".max_speed_kmh", max_speed_kmh);
-  if (!(travel_min_distance_m >= 0)) invalid(where + ".travel_min_distance_m", "must be >= 0");
-  if (!(outside_tolerance_m >= 0)) invalid(where + ".outside_tolerance_m", "must be >= 0");
-  check_unit(where + ".weight_outside", weight_outside);
-  check_unit(where + ".weight_in_sea", weight_in_sea);
-  check_unit(where + ".weight_mock_location", weight_mock_location);
-  check_unit(where + ".weight_impossible_travel", weight_impossible_travel);
+  try {
+    GeotagOptions::validate();
+  } catch (const Error& e) {
+    // The geo module names the field as "GeotagOptions.<field> ..."; here it is a filter option.
+    std::string what = e.what();
+    const std::string prefix = "GeotagOptions.";
+    if (what.compare(0, prefix.size(), prefix) == 0) what.erase(0, prefix.size());
+    throw Error(ErrorCode::kInvalidArgument, "filter option '" + where + "' invalid: " + where + "." + what);
+  }
+  for (std::size_t i = 0; i < areas.size(); ++i) {
+    const std::string w = where + ".areas[" + std::to_string(i) + "]";
+    if (areas[i].path.empty()) invalid(w + ".path", "must not be empty");
+    if (!areas[i].level.empty()) {
+      try {
+        (void)parse_area_level(areas[i].level);
+      } catch (const Error& e) {
+        invalid(w + ".level", std::string("is not an area level: ") + e.what());
+      }
+    }
+    if (areas[i].code_property.empty()) invalid(w + ".code_property", "must not be empty");
+    if (areas[i].level.empty() && areas[i].level_property.empty()) {
+      invalid(w + ".level_property", "must not be empty when no level is given");
+    }
+  }
 }
 
 void SpamSettings::validate(const std::string& where) const {
@@ -358,6 +492,14 @@ FilterOptions load_filter_options(const std::string& config_file, const std::vec
     } catch (const Error& e) {
       throw Error(e.code(), config_file + ": " + e.what());
     }
+    // Files named in a config file are found next to it, wherever the program runs.
+    const std::filesystem::path dir = std::filesystem::path(config_file).parent_path();
+    auto anchor = [&](std::string& path) {
+      if (!path.empty() && std::filesystem::path(path).is_relative()) path = (dir / path).string();
+    };
+    for (AreaFile& a : o.geotag.areas) anchor(a.path);
+    anchor(o.geotag.water);
+    anchor(o.spam.model);
   }
   for (const auto& ov : overrides) o = apply_filter_override(ov, o);
   o.validate();

@@ -189,16 +189,42 @@ double geodesic_m(double lat1, double lon1, double lat2, double lon2) {
   return haversine_m({lat1, lon1}, {lat2, lon2});
 }
 
-GeotagChecker make_geotag_checker(const FilterOptions& o) {
-  saring::GeotagOptions g;
-  g.max_speed_kmh = o.geotag.max_speed_kmh;
-  g.travel_min_distance_m = o.geotag.travel_min_distance_m;
-  g.outside_tolerance_m = o.geotag.outside_tolerance_m;
-  g.weight_outside = o.geotag.weight_outside;
-  g.weight_in_sea = o.geotag.weight_in_sea;
-  g.weight_mock_location = o.geotag.weight_mock_location;
-  g.weight_impossible_travel = o.geotag.weight_impossible_travel;
-  return GeotagChecker(AreaSet::jakarta(), g);
+std::unique_ptr<AreaSet> load_areas(const FilterOptions& o) {
+  const GeotagSettings& g = o.geotag;
+  if (!g.enabled || (g.areas.empty() && g.water.empty())) return nullptr;  // the bundled set
+  auto set = std::make_unique<AreaSet>();
+  auto load = [](const std::string& what, auto&& add) {
+    try {
+      add();
+    } catch (const Error& e) {
+      throw Error(e.code(), "filter option '" + what + "': " + e.what());
+    }
+  };
+  if (g.areas.empty()) {  // only another water layer: the bundled levels with it
+    for (std::size_t l = 0; l < kAreaLevelCount; ++l) {
+      AreaLoadOptions lo;
+      lo.level = static_cast<AreaLevel>(l);
+      const std::string name(area_level_name(*lo.level));
+      set->add_geojson(AreaSet::bundled_geojson(name), "bundled " + name, lo);
+    }
+  }
+  for (std::size_t i = 0; i < g.areas.size(); ++i) {
+    const AreaFile& f = g.areas[i];
+    AreaLoadOptions lo;
+    lo.code_property = f.code_property;
+    lo.name_property = f.name_property;
+    lo.level_property = f.level_property;
+    if (!f.level.empty()) lo.level = parse_area_level(f.level);
+    load("geotag.areas[" + std::to_string(i) + "]", [&] { set->add_geojson_file(f.path, lo); });
+  }
+  if (!g.water.empty()) load("geotag.water", [&] { set->set_water_geojson_file(g.water); });
+  return set;
+}
+
+GeotagChecker make_geotag_checker(const FilterOptions& o, const AreaSet* areas) {
+  // Every GeotagOptions field, as configured (GeotagSettings is-a GeotagOptions).
+  const GeotagOptions& g = o.geotag;
+  return GeotagChecker(areas ? *areas : AreaSet::jakarta(), g);
 }
 
 GeoHistory make_geo_history(const FilterOptions& o) {
@@ -234,6 +260,7 @@ struct GeoCandidate {
   double text = 0.0;
   double base = 0.0;
   bool photos_compared = false;
+  bool same_spot = false;  // within duplicate.same_spot_m
   Geo geo = kNone;
 
   double score(double photo_evidence) const {
@@ -246,6 +273,10 @@ struct GeoCandidate {
   double known() const { return score(photo_now()); }  // an open check counted as failed
   double if_matched() const { return score(0.9); }
 };
+
+// Evidence of a same-category report at the same spot: with closeness ~0.97 at 15 m it passes the
+// default duplicate threshold (0.6) for gaps up to ~6 of the window's 7 days.
+constexpr double kSameSpotEvidence = 0.75;
 
 // Scores within this of the best may end up the best (the final pass breaks ties at 1e-12).
 constexpr double kTieMargin = 1e-9;
@@ -548,7 +579,9 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
     // With the same photo by hash the evidence is 1.0 and the reason the photo's, whatever the text.
     g.sim = g.photo >= 1.0 ? 0.0 : shingle_similarity(shingles, c.shingles);
     g.text = g.sim >= o.duplicate.text_min_similarity ? 0.55 + 0.45 * g.sim : 0.0;
-    g.base = g.photos_compared ? 0.3 : 0.45;
+    // Same spot: the location alone makes the case (photos that disagree still cap it below).
+    g.same_spot = d < o.duplicate.same_spot_m;
+    g.base = g.same_spot ? kSameSpotEvidence : g.photos_compared ? 0.3 : 0.45;
     if (g.photo < 1.0 && o.duplicate.geometric_check && g.photos_compared) {
       bool pair = false;
       for (const auto& p : features.photos) {
@@ -665,6 +698,10 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
                         : "same scene as " + where + " (" + std::to_string(g.photo_value) + " ORB homography inliers)"});
     } else if (g.text > g.base) {
       at = 1 + v.reasons.insert(at, Reason{"DUP_SIMILAR_TEXT", "duplicate", best_score, "text " + fmt("%.0f%%", g.sim * 100) + " similar to " + where});
+    } else if (g.same_spot) {
+      at = 1 + v.reasons.insert(at, Reason{"DUP_SAME_SPOT", "duplicate", best_score,
+                                   (report.category.empty() ? std::string("uncategorised report at the same spot as ")
+                                                            : "same spot and category (" + report.category + ") as ") + where});
     } else {
       at = 1 + v.reasons.insert(at, Reason{"DUP_NEARBY_SAME_CATEGORY", "duplicate", best_score,
                                    (report.category.empty() ? std::string("uncategorised report ")

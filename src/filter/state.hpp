@@ -381,7 +381,11 @@ double geodesic_m(double lat1, double lon1, double lat2, double lon2);
 std::uint64_t grid_cell(double lat, double lon);
 
 // The geo module's checker configured from FilterOptions::geotag, over the bundled Jakarta areas.
-GeotagChecker make_geotag_checker(const FilterOptions& options);
+// The areas `options.geotag` names (areas, water), or null for the bundled DKI Jakarta set.
+// Throws Error naming the option and the file when one cannot be read.
+std::unique_ptr<AreaSet> load_areas(const FilterOptions& options);
+// `areas` must outlive the checker; null: AreaSet::jakarta().
+GeotagChecker make_geotag_checker(const FilterOptions& options, const AreaSet* areas);
 GeoHistory make_geo_history(const FilterOptions& options);
 
 // What one commit changed that an evaluation may have read, besides the per-reporter and

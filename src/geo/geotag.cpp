@@ -14,6 +14,7 @@
 
 #include "core/flat_hash_table.hpp"
 #include "core/hash_mix.hpp"
+#include "saring/cluster/geodesic.hpp"
 #include "saring/core/error.hpp"
 
 namespace saring {
@@ -24,10 +25,6 @@ std::string fmt(const char* format, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, format, v);
   return buf;
-}
-
-bool valid_position(double lat, double lon) {
-  return std::isfinite(lat) && std::isfinite(lon) && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180;
 }
 
 // Severity in [floor, 1] growing linearly with how far `ratio` (measurement / threshold) is past 1:
@@ -79,7 +76,7 @@ void GeotagOptions::validate() const {
   for (const auto& [category, v] : category_max_accuracy_m)
     if (!(v > 0 && std::isfinite(v))) fail("category_max_accuracy_m[" + category + "] must be positive");
   for (const auto& e : emulator_positions)
-    if (!valid_position(e.lat, e.lon) || !(e.radius_m >= 0)) fail("emulator_positions: bad entry '" + e.name + "'");
+    if (!valid_lat_lon(e.lat, e.lon) || !(e.radius_m >= 0)) fail("emulator_positions: bad entry '" + e.name + "'");
 }
 
 int coordinate_decimals(double value) noexcept {
@@ -349,7 +346,7 @@ std::size_t GeoHistory::reporters_at(double lat, double lon, UnixSeconds now, st
 }
 
 void GeoHistory::commit(const Report& report) {
-  if (report.reporter.empty() || !valid_position(report.lat, report.lon)) return;
+  if (report.reporter.empty() || !valid_lat_lon(report.lat, report.lon)) return;
   std::unique_lock lock(impl_->mutex);
   const HashWord rh = hash_of(report.reporter);
   Impl::ReporterSlot* slot = impl_->find_last(rh, report.reporter);
@@ -444,7 +441,7 @@ GeotagResult GeotagChecker::evaluate(const Report& report, std::span<const Photo
                     {lon, -lat, "swapped, latitude sign flipped"},
                     {-lon, lat, "swapped, longitude sign flipped"}};
     for (const auto& v : variants) {
-      if (!valid_position(v.lat, v.lon) || (v.lat == lat && v.lon == lon)) continue;
+      if (!valid_lat_lon(v.lat, v.lon) || (v.lat == lat && v.lon == lon)) continue;
       if (areas_->in_service_area(v.lat, v.lon)) {
         add(kGeoSwappedLatLon, 1, "", o.weight_swapped, 1.0,
             std::string(v.what) + ": " + fmt("%.6f", v.lat) + "," + fmt("%.6f", v.lon) + " is in the service area");
@@ -453,7 +450,7 @@ GeotagResult GeotagChecker::evaluate(const Report& report, std::span<const Photo
     }
   };
 
-  if (!valid_position(lat, lon)) {
+  if (!valid_lat_lon(lat, lon)) {
     const double bad = !std::isfinite(lat) || lat < -90 || lat > 90 ? lat : lon;
     add(kGeoInvalidCoordinates, bad, "deg", o.weight_invalid, 1.0,
         std::string(!std::isfinite(lat) || !std::isfinite(lon) ? "coordinates are not finite"
@@ -528,14 +525,14 @@ GeotagResult GeotagChecker::evaluate(const Report& report, std::span<const Photo
     }
   }
 
-  const bool position_ok = valid_position(lat, lon);
+  const bool position_ok = valid_lat_lon(lat, lon);
   if (position_ok) {
     // Photo GPS against the pin: the worst photo speaks for the report.
     double worst_ratio = 0, worst_d = 0, worst_allowed = 0;
     const double pin_acc = report.accuracy_m && *report.accuracy_m >= 0 && std::isfinite(*report.accuracy_m)
                                ? *report.accuracy_m : o.default_pin_accuracy_m;
     for (const auto& p : photos) {
-      if (!p.gps || !valid_position(p.gps->lat, p.gps->lon)) continue;
+      if (!p.gps || !valid_lat_lon(p.gps->lat, p.gps->lon)) continue;
       if (p.gps->lat == 0 && p.gps->lon == 0) continue;  // cameras write 0/0 for "no fix"
       const double photo_acc = p.horizontal_accuracy_m().value_or(o.default_photo_accuracy_m);
       const double allowed = o.photo_mismatch_sigma * std::hypot(pin_acc, photo_acc) + o.photo_mismatch_floor_m;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <fstream>
 
 #include "filter/filter_test_util.hpp"
 #include "saring/core/error.hpp"
@@ -77,8 +78,8 @@ TEST(Filter, RelatedCategoriesAndTextSimilarity) {
                                          "masih banjir setinggi lutut di jalan kemang raya, tolong"));
   EXPECT_EQ(b.decision, Decision::kDuplicate);
   EXPECT_TRUE(has_reason(b, "DUP_SIMILAR_TEXT"));
-  // Nearby, same category, unrelated text and no photos: a hint, not a duplicate.
-  const Verdict c = f.submit(make_report("c", "2026-10-01T09:30:00+07:00", -6.2004, 106.8001, "banjir", "pompa air rusak"));
+  // Nearby (33 m), same category, unrelated text and no photos: a hint, not a duplicate.
+  const Verdict c = f.submit(make_report("c", "2026-10-01T09:30:00+07:00", -6.2004, 106.8003, "banjir", "pompa air rusak"));
   EXPECT_EQ(c.decision, Decision::kAccept);
   EXPECT_TRUE(has_reason(c, "DUP_NEARBY_SAME_CATEGORY"));
 }
@@ -259,6 +260,87 @@ TEST(Filter, RetentionBoundsMemory) {
   EXPECT_FALSE(f.verdict_of("d0_0"));
   EXPECT_TRUE(f.verdict_of("d29_0"));
   EXPECT_GT(s.memory_bytes, 0u);
+}
+
+// A deployment outside DKI Jakarta names its own areas in the config: the area chain and the
+// service-area check follow the file, and the bundled Jakarta set is not used.
+TEST(Filter, ConfiguredAreasReplaceTheBundledSet) {
+  const std::string dir = test::fresh_dir("filter_areas");
+  const std::string kota = dir + "/kota.geojson";
+  {
+    std::ofstream f(kota);
+    f << R"({"type": "FeatureCollection", "features": [{"type": "Feature",
+           "properties": {"kode": "32.73", "nama": "Kota Bandung"},
+           "geometry": {"type": "Polygon", "coordinates": [[[107.55, -6.97], [107.72, -6.97], [107.72, -6.84],
+                                                            [107.55, -6.84], [107.55, -6.97]]]}}]})";
+  }
+  FilterOptions o = quiet();
+  o = apply_filter_override(R"(geotag.areas=[{"path": ")" + kota + R"(", "level": "kabupaten_kota"}])", o);
+  Filter f(o);
+  const Verdict in = f.submit(make_report("bdg", "2026-10-01T08:00:00+07:00", -6.9147, 107.6098, "sampah"));
+  EXPECT_EQ(in.decision, Decision::kAccept);
+  ASSERT_EQ(in.areas.size(), 1u);
+  EXPECT_EQ(in.areas[0].code, "32.73");
+  EXPECT_EQ(in.areas[0].name, "Kota Bandung");
+  EXPECT_FALSE(has_reason(in, "GEO_OUTSIDE_SERVICE_AREA"));
+  // Monas is far outside this service area.
+  const Verdict monas = f.submit(make_report("jkt", "2026-10-01T08:05:00+07:00", -6.1754, 106.8272, "sampah"));
+  EXPECT_TRUE(has_reason(monas, "GEO_OUTSIDE_SERVICE_AREA"));
+  EXPECT_EQ(monas.decision, Decision::kReject);
+  EXPECT_TRUE(monas.areas.empty());
+  // The default filter still knows Jakarta and not Bandung.
+  Filter jakarta(quiet());
+  EXPECT_TRUE(has_reason(jakarta.submit(make_report("bdg", "2026-10-01T08:00:00+07:00", -6.9147, 107.6098, "sampah")),
+                         "GEO_OUTSIDE_SERVICE_AREA"));
+  // A file that cannot be read is an error naming the option and the file, when the filter opens.
+  FilterOptions missing = quiet();
+  missing = apply_filter_override(R"(geotag.areas=[{"path": ")" + dir + R"(/nope.geojson", "level": "kecamatan"}])", missing);
+  try {
+    Filter broken(missing);
+    FAIL() << "a missing area file was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("geotag.areas[0]"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("nope.geojson"), std::string::npos) << e.what();
+  }
+}
+
+// Every GeotagOptions field reaches the checker, e.g. a per-category accuracy limit.
+TEST(Filter, GeotagOptionsReachTheChecker) {
+  Report r = make_report("acc", "2026-10-01T08:00:00+07:00", -6.20013, 106.80027, "banjir");
+  r.accuracy_m = 250;
+  Filter plain(quiet());
+  EXPECT_TRUE(has_reason(plain.submit(r), "GEO_POOR_ACCURACY"));
+  Filter lenient(apply_filter_override("geotag.category_max_accuracy_m.banjir=400", quiet()));
+  EXPECT_FALSE(has_reason(lenient.submit(r), "GEO_POOR_ACCURACY"));
+}
+
+// The same spot (within duplicate.same_spot_m) and category is a duplicate without text or photos,
+// as Qlue deduplicates "by the same location"; a little farther it is only a hint, photos that
+// disagree keep two reports apart, and the rule can be turned off.
+TEST(Filter, SameSpotAndCategoryIsADuplicate) {
+  Filter f(quiet());
+  f.submit(make_report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8, "lampu_mati"));
+  const Verdict b = f.submit(make_report("b", "2026-10-02T19:00:00+07:00", -6.20005, 106.80004, "lampu_mati"));  // ~7 m
+  EXPECT_EQ(b.decision, Decision::kDuplicate) << b.scores.duplicate;
+  EXPECT_EQ(b.duplicate_of, "a");
+  EXPECT_TRUE(has_reason(b, "DUP_SAME_SPOT"));
+  EXPECT_GE(b.scores.duplicate, 0.6);
+  // 25 m: beyond the same spot, a hint only.
+  const Verdict c = f.submit(make_report("c", "2026-10-02T20:00:00+07:00", -6.20022, 106.8, "lampu_mati"));
+  EXPECT_EQ(c.decision, Decision::kAccept) << c.scores.duplicate;
+  EXPECT_TRUE(has_reason(c, "DUP_NEARBY_SAME_CATEGORY"));
+  // Another category at the same spot is another incident.
+  EXPECT_EQ(f.submit(make_report("d", "2026-10-02T20:00:00+07:00", -6.2, 106.8, "sampah")).decision, Decision::kAccept);
+  // Both with photos that match neither by hash nor geometry: two incidents at one spot.
+  Filter g(quiet());
+  g.submit(make_report("p", "2026-10-01T08:00:00+07:00", -6.2, 106.8, "jalan_rusak"), with_pdq(random_hash(41)));
+  EXPECT_EQ(g.submit(make_report("q", "2026-10-01T09:00:00+07:00", -6.2, 106.8, "jalan_rusak"), with_pdq(random_hash(42))).decision,
+            Decision::kAccept);
+  // Off.
+  Filter off(apply_filter_override("duplicate.same_spot_m=0", quiet()));
+  off.submit(make_report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8, "lampu_mati"));
+  EXPECT_EQ(off.submit(make_report("b", "2026-10-01T09:00:00+07:00", -6.2, 106.8, "lampu_mati")).decision, Decision::kAccept);
+  EXPECT_THROW(apply_filter_override("duplicate.same_spot_m=500", quiet()), Error);  // beyond radius_m
 }
 
 }  // namespace

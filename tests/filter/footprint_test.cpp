@@ -11,7 +11,7 @@ namespace {
 struct Fixture {
   FilterOptions o;
   State s;
-  GeotagChecker geo = make_geotag_checker(o);
+  GeotagChecker geo = make_geotag_checker(o, nullptr);
   OrbCache orb;
   Fixture() { s.geo_history = make_geo_history(o); }
   Footprint commit(const Report& r, const ReportFeatures& f) {

@@ -108,4 +108,30 @@ TEST(HandoffLock, WaitingWriterGoesBeforeLaterReaders) {
   }
 }
 
+// More commits can wait at once than an 11-bit count holds (the lock word's first layout wrapped
+// at 2,048 waiting writers, into the "writer holds" bit, and then no one could take the lock).
+// All must be counted while a reader holds the lock, and all must get through after it lets go.
+TEST(HandoffLock, CountsThousandsOfWaitingWriters) {
+  HandoffLock lock;
+  constexpr int kWriters = 2100;
+  long entered = 0;
+  std::vector<std::thread> threads;
+  threads.reserve(kWriters);
+  {
+    std::shared_lock reader(lock);
+    for (int t = 0; t < kWriters; ++t) {
+      threads.emplace_back([&] {
+        std::unique_lock g(lock);
+        ++entered;
+      });
+    }
+    while (lock.waiting_writers() < static_cast<std::uint64_t>(kWriters)) std::this_thread::yield();
+    EXPECT_EQ(lock.waiting_writers(), static_cast<std::uint64_t>(kWriters));
+    EXPECT_EQ(entered, 0);
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(entered, kWriters);
+  EXPECT_FALSE(lock.writer_waiting());
+}
+
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "saring/core/error.hpp"
@@ -98,6 +99,85 @@ TEST(FilterOptions, CategoryOverrideIsValidated) {
   EXPECT_NE(error_of([] { parse_filter_options(R"({"categories": {"banjir": {"window_s": "90d"}}})"); })
                 .find("categories.banjir.window_s"),
             std::string::npos);
+}
+
+// Every geo-module check is configurable through the filter's "geotag" section, under the
+// GeotagOptions field names; lists and the per-category map layer like the rest.
+TEST(FilterOptions, GeotagSectionCoversTheGeoModuleOptions) {
+  FilterOptions o = parse_filter_options(R"({"geotag": {
+      "weight_shared": 0.25, "min_decimals": 4, "max_photo_age_s": "2d", "shared_min_reporters": 7,
+      "water_ok_categories": ["kapal"], "category_max_accuracy_m": {"banjir": 300},
+      "emulator_positions": [{"name": "lab", "lat": -6.2, "lon": 106.8, "radius_m": 10}],
+      "areas": [{"path": "/srv/kota.geojson", "level": "kabupaten_kota", "code_property": "id"}],
+      "water": "/srv/laut.geojson"}})");
+  EXPECT_DOUBLE_EQ(o.geotag.weight_shared, 0.25);
+  EXPECT_EQ(o.geotag.min_decimals, 4);
+  EXPECT_EQ(o.geotag.max_photo_age_s, 2 * 86400);
+  EXPECT_EQ(o.geotag.shared_min_reporters, 7u);
+  EXPECT_EQ(o.geotag.water_ok_categories, std::vector<std::string>{"kapal"});
+  EXPECT_DOUBLE_EQ(o.geotag.category_max_accuracy_m.at("banjir"), 300.0);
+  ASSERT_EQ(o.geotag.emulator_positions.size(), 1u);
+  EXPECT_EQ(o.geotag.emulator_positions[0].name, "lab");
+  EXPECT_DOUBLE_EQ(o.geotag.emulator_positions[0].radius_m, 10.0);
+  ASSERT_EQ(o.geotag.areas.size(), 1u);
+  EXPECT_EQ(o.geotag.areas[0].path, "/srv/kota.geojson");
+  EXPECT_EQ(o.geotag.areas[0].level, "kabupaten_kota");
+  EXPECT_EQ(o.geotag.areas[0].code_property, "id");
+  EXPECT_EQ(o.geotag.areas[0].name_property, "nama");  // left at its default
+  EXPECT_EQ(o.geotag.water, "/srv/laut.geojson");
+  // The filter's own default differs from the geo module's only here.
+  EXPECT_DOUBLE_EQ(FilterOptions{}.geotag.weight_in_sea, 0.9);
+  EXPECT_DOUBLE_EQ(GeotagOptions{}.weight_in_sea, 0.7);
+  // Round trip of the whole section.
+  EXPECT_EQ(filter_options_to_json(parse_filter_options(filter_options_to_json(o))), filter_options_to_json(o));
+  // A new category's accuracy can be added by an override; the others stay.
+  o = apply_filter_override("geotag.category_max_accuracy_m.sampah=50", o);
+  EXPECT_DOUBLE_EQ(o.geotag.category_max_accuracy_m.at("sampah"), 50.0);
+  EXPECT_DOUBLE_EQ(o.geotag.category_max_accuracy_m.at("banjir"), 300.0);
+  o = apply_filter_override(R"(geotag.water_ok_categories=["kapal", "perahu"])", o);
+  EXPECT_EQ(o.geotag.water_ok_categories.size(), 2u);
+}
+
+TEST(FilterOptions, GeotagSectionErrorsAreNamed) {
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"geotag": {"areas": [{"file": "x.geojson"}]}})"); })
+                .find("'geotag.areas.file'"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"geotag": {"areas": [{"level": "kota"}]}})"); }).find("path"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"geotag": {"areas": [{"path": "a", "level": "rukun_warga"}]}})"); })
+                .find("geotag.areas[0].level"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"geotag": {"areas": "a.geojson"}})"); }).find("geotag.areas"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"geotag": {"weight_shared": 2}})"); }).find("geotag.weight_shared"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"geotag": {"shared_min_reporters": -3}})"); })
+                .find("geotag.shared_min_reporters"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"geotag": {"category_max_accuracy_m": {"banjir": "far"}}})"); })
+                .find("geotag.category_max_accuracy_m.banjir"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_filter_options(R"({"geotag": {"emulator_positions": [{"name": "x", "lat": 95, "lon": 0}]}})"); })
+                .find("geotag.emulator_positions"),
+            std::string::npos);
+}
+
+// Files a config file names are found next to it; absolute paths and overrides stay as given.
+TEST(FilterOptions, ConfigFilePathsAreRelativeToTheFile) {
+  const auto dir = std::filesystem::path(::testing::TempDir()) / "saring_options_paths";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "saring.json").string();
+  {
+    std::ofstream f(path);
+    f << R"({"geotag": {"areas": [{"path": "areas/kota.geojson"}, {"path": "/abs/kel.geojson"}], "water": "laut.geojson"},
+            "spam": {"model": "spam.model"}})";
+  }
+  const FilterOptions o = load_filter_options(path, {"geotag.water=here.geojson"});
+  EXPECT_EQ(o.geotag.areas[0].path, (dir / "areas/kota.geojson").string());
+  EXPECT_EQ(o.geotag.areas[1].path, "/abs/kel.geojson");
+  EXPECT_EQ(o.geotag.water, "here.geojson");
+  EXPECT_EQ(o.spam.model, (dir / "spam.model").string());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

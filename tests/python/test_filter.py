@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import threading
 
@@ -184,3 +185,37 @@ def test_cli_errors_name_the_input(cli, tmp_path):
     assert fb.returncode == 2
     assert f"state directory '{missing}' does not exist" in fb.stderr and "[not_found]" in fb.stderr
     assert not missing.exists()
+
+
+BANDUNG = {"type": "FeatureCollection", "features": [{
+    "type": "Feature", "properties": {"kode": "32.73", "nama": "Kota Bandung"},
+    "geometry": {"type": "Polygon", "coordinates": [[[107.55, -6.97], [107.72, -6.97], [107.72, -6.84],
+                                                     [107.55, -6.84], [107.55, -6.97]]]}}]}
+
+
+def test_configured_areas_from_python_and_cli(cli, tmp_path):
+    """A city other than Jakarta: its areas come from the config (Python and `saring run --config`)."""
+    (tmp_path / "geo").mkdir()
+    (tmp_path / "geo" / "kota.geojson").write_text(json.dumps(BANDUNG))
+    opts = saring.FilterOptions.from_json(json.dumps({"journal": {"sync": "none"}, "geotag": {
+        "areas": [{"path": str(tmp_path / "geo" / "kota.geojson"), "level": "kabupaten_kota"}]}}))
+    f = saring.Filter(opts)
+    v = f.submit(report("bdg", "2026-10-01T08:00:00+07:00", -6.9147, 107.6098))
+    assert v.decision == "accept"
+    assert [(a.level, a.code, a.name) for a in v.areas] == [("kabupaten_kota", "32.73", "Kota Bandung")]
+    far = f.submit(report("jkt", "2026-10-01T08:05:00+07:00", -6.1754, 106.8272))
+    assert "GEO_OUTSIDE_SERVICE_AREA" in [r.code for r in far.reasons]
+    # The same through the CLI, with the path relative to the config file.
+    cfg = tmp_path / "saring.json"
+    cfg.write_text(json.dumps({"geotag": {"areas": [{"path": "geo/kota.geojson", "level": "kabupaten_kota"}]}}))
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "r1", "time": "2026-10-01T08:00:00+07:00", "lat": -6.9147, "lon": 107.6098,
+                               "category": "sampah"}) + "\n")
+    out = subprocess.run([os.path.abspath(cli), "run", "--config", str(cfg), str(src)], capture_output=True,
+                         text=True, check=True, cwd="/")
+    line = json.loads(out.stdout.splitlines()[0])
+    assert line["decision"] == "accept"
+    assert line["areas"][0]["code"] == "32.73"
+    missing = subprocess.run([cli, "run", "--set", 'geotag.areas=[{"path": "nope.geojson"}]', str(src)],
+                             capture_output=True, text=True)
+    assert missing.returncode != 0 and "geotag.areas[0]" in missing.stderr and "nope.geojson" in missing.stderr

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "saring/geo/geotag.hpp"
+
 namespace saring {
 
 // Scores in [0, 1] are turned into a decision by these thresholds (see decide() in docs/filter.md):
@@ -37,6 +39,11 @@ struct DuplicateOptions {
   // joins, or none); a verdict whose checks were left out says so (DUP_GEOMETRIC_NOT_NEEDED).
   bool geometric_only_if_decisive = true;
   double text_min_similarity = 0.3;    // Jaccard of word shingles counted as "similar text"
+  // A report of the same (or a related) category closer than this is at the same spot: evidence enough
+  // for a duplicate without text or photos (Qlue deduplicates "by similar photo or the same
+  // location"; phone fixes of one spot scatter by 5-15 m). Photos of both that match neither by
+  // hash nor geometry still keep them apart. 0 turns the rule off.
+  double same_spot_m = 15.0;
   // Groups of categories that can describe one incident (e.g. banjir and genangan).
   std::vector<std::vector<std::string>> related_categories = {{"banjir", "genangan"},
                                                               {"jalan_rusak", "jalan_berlubang"}};
@@ -51,18 +58,31 @@ struct PhotoReuseOptions {
   void validate(const std::string& where = "photo_reuse") const;
 };
 
-// The geo module's geotag checks (saring/geo/geotag.hpp) as the filter configures them; the
-// fields map onto GeotagOptions of the same names, the rest keep the geo module's defaults.
-struct GeotagSettings {
+// One GeoJSON file of areas for the geotag checks (read with AreaSet::add_geojson_file).
+struct AreaFile {
+  std::string path;                    // relative paths in a config file are relative to that file
+  std::string level;                   // "provinsi" ... "kelurahan"; empty: each feature's level_property
+  std::string code_property = "kode";
+  std::string name_property = "nama";
+  std::string level_property = "level";
+};
+
+// The geo module's geotag checks (saring/geo/geotag.hpp) as the filter runs them. Every
+// GeotagOptions field can be set, under the same name in the "geotag" section of the JSON; the
+// filter's defaults differ from the geo module's only in weight_in_sea. `areas` and `water` say
+// where the service area and its administrative levels come from, so a deployment outside DKI
+// Jakarta (or with newer boundaries) needs no rebuild.
+struct GeotagSettings : GeotagOptions {
+  GeotagSettings() {
+    weight_in_sea = 0.9;  // higher than the generic 0.7: a city report pinned in the sea cannot be acted on
+  }
   bool enabled = true;
-  double max_speed_kmh = 250.0;           // faster travel between one reporter's reports is impossible
-  double travel_min_distance_m = 2000.0;  // shorter jumps are never "impossible"
-  double outside_tolerance_m = 100.0;     // points this close to the service area count as inside
-  double weight_outside = 0.9;            // risk of GEO_OUTSIDE_SERVICE_AREA at full severity
-  // Higher than the geo module's generic 0.7: a city report pinned in the sea cannot be acted on.
-  double weight_in_sea = 0.9;
-  double weight_mock_location = 0.8;
-  double weight_impossible_travel = 0.7;
+  // The areas, loaded in this order (where polygons overlap, the first loaded wins). Empty: the
+  // bundled DKI Jakarta set (AreaSet::jakarta()).
+  std::vector<AreaFile> areas;
+  // Water polygons for GEO_IN_SEA. Empty: the bundled Jakarta Bay polygon when `areas` is empty,
+  // no in-the-sea check otherwise.
+  std::string water;
   void validate(const std::string& where = "geotag") const;
 };
 

@@ -206,3 +206,43 @@ def test_cli_level_distances_and_stats(cli, tmp_path):
     assert all("distance_to_level_m" not in json.loads(x)["geotag"] for x in plain.stdout.splitlines())
     bad = subprocess.run([cli, "geo", "--distance-to", "kampung", str(f)], capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown area level 'kampung'" in bad.stderr and bad.stdout == ""
+
+
+def test_cli_config_sets_every_geotag_option_and_the_areas(cli, tmp_path):
+    # `saring geo --config/--set` reads the filter config's "geotag" section, so every GeotagOptions
+    # field and the areas are settable from the CLI, and geo judges as `saring run --config` does.
+    kota = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"kode": "32.73", "nama": "Kota Bandung"},
+        "geometry": {"type": "Polygon", "coordinates": [[[107.55, -6.97], [107.72, -6.97], [107.72, -6.84],
+                                                         [107.55, -6.84], [107.55, -6.97]]]}}]}
+    (tmp_path / "kota.geojson").write_text(json.dumps(kota))
+    cfg = tmp_path / "saring.json"
+    cfg.write_text(json.dumps({"geotag": {"areas": [{"path": "kota.geojson", "level": "kabupaten_kota"}]}}))
+    lines = [{"id": "bdg", "time": "2026-10-01T08:00:00+07:00", "lat": -6.9147, "lon": 107.6098},
+             {"id": "jkt", "time": "2026-10-01T08:05:00+07:00", "lat": -6.1754, "lon": 106.8272}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines))
+
+    def geo(*extra):
+        p = subprocess.run([cli, "geo", "--no-photos", *extra, str(src)], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        return {o["id"]: o for o in map(json.loads, p.stdout.splitlines())}
+
+    plain = geo()
+    assert plain["bdg"]["reasons"][0]["code"] == "GEO_OUTSIDE_SERVICE_AREA" and plain["jkt"]["reasons"] == []
+    configured = geo("--config", str(cfg))
+    assert [(a["level"], a["name"]) for a in configured["bdg"]["areas"]] == [("kabupaten_kota", "Kota Bandung")]
+    assert configured["bdg"]["reasons"] == []
+    assert [r["code"] for r in configured["jkt"]["reasons"]] == ["GEO_OUTSIDE_SERVICE_AREA"]
+    run = subprocess.run([cli, "run", "--no-progress", "--config", str(cfg), str(src)], capture_output=True, text=True,
+                         check=True)
+    verdicts = {v["id"]: v for v in map(json.loads, run.stdout.splitlines())}
+    for rid in ("bdg", "jkt"):
+        assert configured[rid]["scores"]["geotag"] == pytest.approx(verdicts[rid]["scores"]["geotag"], abs=1e-9)
+        assert configured[rid]["areas"] == verdicts[rid]["areas"]
+    # Any GeotagOptions field by --set: 5 decimals required, the pins have 4.
+    strict = geo("--set", "geotag.min_decimals=5")
+    assert "GEO_LOW_PRECISION" in [r["code"] for r in strict["jkt"]["reasons"]]
+    assert "GEO_LOW_PRECISION" not in [r["code"] for r in plain["jkt"]["reasons"]]
+    bad = subprocess.run([cli, "geo", "--set", "geotag.no_such_option=1", str(src)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "geotag.no_such_option" in bad.stderr

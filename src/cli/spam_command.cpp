@@ -176,6 +176,7 @@ void register_spam_command(CLI::App& app, Context& ctx) {
       ReporterState reporters(ro);
       NearDuplicateTextIndex near_index;
       UnixSeconds latest = INT64_MIN;
+      std::size_t since_index_prune = 0;
       std::string line;
       std::size_t line_no = 0, failed = 0;
       while (std::getline(*in, line)) {
@@ -202,7 +203,10 @@ void register_spam_command(CLI::App& app, Context& ctx) {
             if (r.time.unix > latest) {  // forget what no later line can count any more
               latest = r.time.unix;
               reporters.prune(latest);
-              if (line_no % 1024 == 0 && latest > INT64_MIN + near_window) near_index.remove_older_than(latest - near_window);
+            }
+            if (++since_index_prune >= 1024 && latest > INT64_MIN + near_window) {
+              near_index.remove_older_than(latest - near_window);
+              since_index_prune = 0;
             }
           }
         } catch (const Error& e) {

@@ -219,3 +219,44 @@ def test_configured_areas_from_python_and_cli(cli, tmp_path):
     missing = subprocess.run([cli, "run", "--set", 'geotag.areas=[{"path": "nope.geojson"}]', str(src)],
                              capture_output=True, text=True)
     assert missing.returncode != 0 and "geotag.areas[0]" in missing.stderr and "nope.geojson" in missing.stderr
+
+
+def test_cli_inspect_state(cli, tmp_path):
+    # The CLI side of verdict_of, reporter, incident_members and stats, on what `saring run` kept.
+    state = tmp_path / "st"
+    src = tmp_path / "in.jsonl"
+    lines = [
+        {"id": "a", "reporter": "u1", "time": "2026-10-01T08:00:00+07:00", "lat": -6.2, "lon": 106.8,
+         "category": "sampah", "text": "sampah menumpuk di jalan kemang raya"},
+        {"id": "b", "reporter": "u2", "time": "2026-10-01T09:00:00+07:00", "lat": -6.2003, "lon": 106.8,
+         "category": "sampah", "text": "sampah menumpuk di jalan kemang raya, bau"},
+    ]
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    run = subprocess.run([cli, "run", "--state", str(state), str(src)], capture_output=True, text=True, check=True)
+    verdicts = run.stdout.splitlines()
+    assert json.loads(verdicts[1])["decision"] == "duplicate"
+    subprocess.run([cli, "feedback", "--state", str(state), "reject_spam", "b"], capture_output=True, check=True)
+
+    def inspect(*args):
+        return subprocess.run([cli, "inspect", "--state", str(state), *args], capture_output=True, text=True)
+
+    p = inspect("verdict", "a", "nope", "b")
+    assert p.returncode == 1  # one id is not held; the others are still printed
+    out = p.stdout.splitlines()
+    assert out[0] == verdicts[0] and out[2] == verdicts[1]
+    assert json.loads(out[1]) == {"id": "nope", "error": "no report with this id is held"}
+    p = inspect("reporter", "u2")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout) == {"reporter": "u2", "reports": 1, "confirmed": 0, "rejected": 1,
+                                    "reputation": pytest.approx(1 / 3)}
+    assert json.loads(inspect("incident", "a").stdout) == {"id": "a", "members": ["a"]}
+    stats = json.loads(inspect("stats").stdout)
+    assert stats["retained_reports"] == 2 and stats["committed"] >= 2
+    # Read-only: a later run on the same state still holds exactly the two reports.
+    again = subprocess.run([cli, "run", "--state", str(state), str(src)], capture_output=True, text=True, check=True)
+    assert again.stdout.splitlines() == verdicts
+    assert "state: 2 retained reports" in again.stderr
+    bad = inspect("everything")
+    assert bad.returncode == 2 and "unknown lookup 'everything'" in bad.stderr
+    gone = subprocess.run([cli, "inspect", "--state", str(tmp_path / "none"), "stats"], capture_output=True, text=True)
+    assert gone.returncode == 2 and "does not exist" in gone.stderr and not (tmp_path / "none").exists()

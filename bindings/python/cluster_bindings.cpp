@@ -5,10 +5,13 @@
 #include <pybind11/stl.h>
 
 #include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "saring/cluster/dbscan.hpp"
 #include "saring/cluster/geodesic.hpp"
 #include "saring/cluster/incremental.hpp"
+#include "saring/cluster/point_reader.hpp"
 #include "saring/cluster/spatial_index.hpp"
 #include "saring/core/error.hpp"
 
@@ -63,6 +66,48 @@ py::array_t<std::int64_t> run_dbscan(const DoubleArray& lat, const DoubleArray& 
   return out;
 }
 
+// The points `saring cluster` reads, as columns ready for dbscan(): ids, lat/lon (float64), time
+// (int64 Unix seconds, None without a time column), category names and their int32 codes (codes
+// by first appearance; None without a category column).
+py::dict points_to_dict(const PointSet& set) {
+  const std::size_t n = set.points.size();
+  py::list ids;
+  py::array_t<double> lat(static_cast<py::ssize_t>(n)), lon(static_cast<py::ssize_t>(n));
+  auto* la = lat.mutable_data();
+  auto* lo = lon.mutable_data();
+  for (std::size_t i = 0; i < n; ++i) {
+    ids.append(set.points[i].id);
+    la[i] = set.points[i].lat;
+    lo[i] = set.points[i].lon;
+  }
+  py::dict d;
+  d["ids"] = ids;
+  d["lat"] = lat;
+  d["lon"] = lon;
+  d["time"] = py::none();
+  d["category"] = py::none();
+  d["category_codes"] = py::none();
+  if (set.has_time) {
+    py::array_t<std::int64_t> t(static_cast<py::ssize_t>(n));
+    auto* tp = t.mutable_data();
+    for (std::size_t i = 0; i < n; ++i) tp[i] = set.points[i].time;
+    d["time"] = t;
+  }
+  if (set.has_category) {
+    py::list names;
+    py::array_t<std::int32_t> codes(static_cast<py::ssize_t>(n));
+    auto* cp = codes.mutable_data();
+    std::unordered_map<std::string, std::int32_t> code_of;
+    for (std::size_t i = 0; i < n; ++i) {
+      names.append(set.points[i].category);
+      cp[i] = code_of.try_emplace(set.points[i].category, static_cast<std::int32_t>(code_of.size())).first->second;
+    }
+    d["category"] = names;
+    d["category_codes"] = codes;
+  }
+  return d;
+}
+
 py::list events_to_list(const std::vector<ClusterEvent>& events) {
   py::list out;
   for (const auto& e : events) out.append(py::cast(e));
@@ -93,6 +138,26 @@ void register_cluster(py::module_& m) {
         "min_samples=min_pts).fit(np.radians(np.c_[lat, lon])).labels_. times are Unix seconds\n"
         "(used with eps_time, seconds); categories are integer codes (neighbours must share one).\n"
         "border='nearest-core' gives the rule the incremental clusterer keeps.");
+
+  m.def(
+      "read_points",
+      [](const std::string& path) {
+        PointSet set;
+        {
+          py::gil_scoped_release release;
+          set = read_points_file(path);
+        }
+        return points_to_dict(set);
+      },
+      py::arg("path"),
+      "Points to cluster from a file, as `saring cluster` reads them: CSV with a header naming id, lat, lon\n"
+      "(time and category optional) or report JSON lines. Every row is checked (bad coordinates, times or\n"
+      "repeated ids raise saring.Error naming the line). Returns a dict: ids, lat, lon, time (int64 or\n"
+      "None), category (names or None), category_codes (int32 for dbscan's categories, or None).");
+  m.def(
+      "parse_points",
+      [](const std::string& text, const std::string& source_name) { return points_to_dict(parse_points(text, source_name)); },
+      py::arg("text"), py::arg("source_name") = "<input>", "read_points() on text held in memory.");
 
   py::class_<GeoRadiusIndex>(m, "GeoRadiusIndex")
       .def(py::init([](const DoubleArray& lat, const DoubleArray& lon, double max_radius_m) {

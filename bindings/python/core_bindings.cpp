@@ -56,7 +56,12 @@ void register_core(py::module_& m) {
       .def_readwrite("photos", &Report::photos)
       .def_readwrite("videos", &Report::videos)
       .def_readwrite("client", &Report::client)
-      .def_static("from_json", [](const std::string& s) { return parse_report_json(s); }, py::arg("json"))
+      .def_readwrite("extra_json", &Report::extra_json,
+                     "Fields saring does not know, kept verbatim as a JSON object text ('' when none); to_json writes them back")
+      .def_static("from_json",
+                  [](const std::string& s, std::size_t line_no) { return parse_report_json(s, line_no); },
+                  py::arg("json"), py::arg("line_no") = 0,
+                  "Parse one report (REPORT_FORMAT.md); line_no (1-based, 0 = none) is quoted in errors.")
       .def("to_json", &report_to_json)
       .def("__repr__", [](const Report& r) { return "Report(" + report_to_json(r) + ")"; });
 
@@ -97,7 +102,10 @@ void register_core(py::module_& m) {
       .def_readwrite("scores", &Verdict::scores)
       .def_readwrite("reasons", &Verdict::reasons)
       .def_readwrite("areas", &Verdict::areas)
-      .def_static("from_json", [](const std::string& s) { return parse_verdict_json(s); }, py::arg("json"))
+      .def_static("from_json",
+                  [](const std::string& s, std::size_t line_no) { return parse_verdict_json(s, line_no); },
+                  py::arg("json"), py::arg("line_no") = 0,
+                  "Parse one verdict; errors name the field (unknown decision or area level) and line_no when given.")
       .def("to_json", &verdict_to_json)
       .def("__repr__", [](const Verdict& v) { return "Verdict(" + verdict_to_json(v) + ")"; });
 }

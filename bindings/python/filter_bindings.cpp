@@ -4,7 +4,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <array>
+#include <optional>
+
 #include "saring/core/error.hpp"
+#include "saring/geo/exif.hpp"
 #include "saring/filter/demo.hpp"
 #include "saring/filter/filter.hpp"
 #include "saring/filter/open311.hpp"
@@ -28,14 +32,28 @@ void register_filter(py::module_& m) {
       .def("validate", &FilterOptions::validate)
       .def("__repr__", [](const FilterOptions& o) { return "FilterOptions(" + filter_options_to_json(o, -1) + ")"; });
 
+  // A backend that hashes photos and reads their EXIF elsewhere hands all of it in here, as C++
+  // callers do: dihedral lets photo reuse find a rotated or mirrored copy, exif feeds the geotag
+  // checks (photo GPS and time against the pin).
   py::class_<PhotoFeatures>(m, "PhotoFeatures")
-      .def(py::init([](std::string path, std::optional<Hash256> pdq, int quality) {
-             return PhotoFeatures{std::move(path), pdq, quality};
+      .def(py::init([](std::string path, std::optional<Hash256> pdq, int quality,
+                       std::optional<std::array<Hash256, 8>> dihedral, std::optional<PhotoExif> exif) {
+             PhotoFeatures f;
+             f.path = std::move(path);
+             f.pdq = pdq;
+             f.quality = quality;
+             f.dihedral = dihedral;
+             f.exif = std::move(exif);
+             return f;
            }),
-           py::arg("path") = "", py::arg("pdq") = std::nullopt, py::arg("quality") = 100)
+           py::arg("path") = "", py::arg("pdq") = std::nullopt, py::arg("quality") = 100,
+           py::arg("dihedral") = std::nullopt, py::arg("exif") = std::nullopt)
       .def_readwrite("path", &PhotoFeatures::path)
       .def_readwrite("pdq", &PhotoFeatures::pdq)
       .def_readwrite("quality", &PhotoFeatures::quality)
+      .def_readwrite("dihedral", &PhotoFeatures::dihedral,
+                     "The PDQ hashes of the photo's 8 rotations/mirrors (pdq_dihedral order), or None")
+      .def_readwrite("exif", &PhotoFeatures::exif, "EXIF facts for the geotag checks (PhotoExif), or None")
       .def_readwrite("error", &PhotoFeatures::error,
                      "Why the photo could not be read or decoded; empty when it could (verdict reason IMG_UNREADABLE)");
   py::class_<ReportFeatures>(m, "ReportFeatures")

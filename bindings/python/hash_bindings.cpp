@@ -239,15 +239,25 @@ void register_hash(py::module_& m) {
       });
   m.def(
       "hash_video",
-      [](const std::string& path, double interval_seconds, int max_frames) {
+      [](const std::string& path, double interval_seconds, int max_frames, double max_duration_seconds,
+         std::uint64_t max_input_bytes, std::uint64_t max_frame_pixels) {
         VideoOptions o;
         o.interval_seconds = interval_seconds;
         o.max_frames = max_frames;
+        // The safety caps too, as C++ callers can set them (VideoOptions).
+        o.max_duration_seconds = max_duration_seconds;
+        o.max_input_bytes = max_input_bytes;
+        o.max_frame_pixels = max_frame_pixels;
         py::gil_scoped_release release;
         return hash_video_file(path, o);
       },
-      py::arg("path"), py::arg("interval_seconds") = 1.0, py::arg("max_frames") = 600,
-      "PDQ of frames sampled every interval_seconds: list of VideoFrameHash.");
+      py::arg("path"), py::arg("interval_seconds") = VideoOptions{}.interval_seconds,
+      py::arg("max_frames") = VideoOptions{}.max_frames,
+      py::arg("max_duration_seconds") = VideoOptions{}.max_duration_seconds,
+      py::arg("max_input_bytes") = VideoOptions{}.max_input_bytes,
+      py::arg("max_frame_pixels") = VideoOptions{}.max_frame_pixels,
+      "PDQ of frames sampled every interval_seconds: list of VideoFrameHash. The caps refuse larger files\n"
+      "(code 'limit_exceeded') and stop reading past max_duration_seconds.");
   m.def(
       "photo_video_similarity",
       [](const PdqHash& photo, const std::vector<VideoFrameHash>& frames, int max_distance, int min_quality) {

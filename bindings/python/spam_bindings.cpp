@@ -3,6 +3,9 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <optional>
+
+#include "saring/core/error.hpp"
 #include "saring/spam/spam.hpp"
 
 namespace py = pybind11;
@@ -117,8 +120,11 @@ void register_spam(py::module_& m) {
       .def_static(
           "train",
           [](const std::vector<std::string>& texts, const std::vector<int>& labels, int hash_bits, double l2,
-             int max_iterations, int word_ngram_max, int char_ngram_min, int char_ngram_max, bool rule_features) {
+             int max_iterations, int word_ngram_max, int char_ngram_min, int char_ngram_max, bool rule_features,
+             double spam_weight, double normal_weight) {
             SpamTrainOptions o;
+            o.spam_weight = spam_weight;
+            o.normal_weight = normal_weight;
             o.features.hash_bits = hash_bits;
             o.features.word_ngram_max = word_ngram_max;
             o.features.char_ngram_min = char_ngram_min;
@@ -135,7 +141,9 @@ void register_spam(py::module_& m) {
           py::arg("char_ngram_min") = SpamFeatureOptions{}.char_ngram_min,
           py::arg("char_ngram_max") = SpamFeatureOptions{}.char_ngram_max,
           py::arg("rule_features") = SpamFeatureOptions{}.rule_features,
-          "Train on texts with labels 1 = spam, 0 = not.")
+          py::arg("spam_weight") = SpamTrainOptions{}.spam_weight,
+          py::arg("normal_weight") = SpamTrainOptions{}.normal_weight,
+          "Train on texts with labels 1 = spam, 0 = not. Class weights: 0 = balanced (n / (2 n_class)).")
       .def_static("load", &SpamModel::load, py::arg("path"))
       .def_static("from_bytes", [](const py::bytes& b) { return SpamModel::from_bytes(std::string(b)); }, py::arg("data"))
       .def("to_bytes", [](const SpamModel& s) { return py::bytes(s.to_bytes()); })
@@ -208,17 +216,35 @@ void register_spam(py::module_& m) {
            },
            py::arg("reporter"), py::arg("time"), "(recent_reports, judged, rejected)")
       .def("serialize", [](const ReporterState& s) { return py::bytes(s.serialize()); })
+      .def_static(
+          "deserialize",
+          [](const py::bytes& data, std::int64_t window) {
+            ReporterStateOptions o;
+            o.flood_window_seconds = window;
+            return std::make_unique<ReporterState>(ReporterState::deserialize(std::string(data), o));
+          },
+          py::arg("data"), py::arg("flood_window_seconds") = ReporterStateOptions{}.flood_window_seconds,
+          "The state serialize() wrote (saring.Error with code 'corrupt' when it is damaged).")
+      .def("prune", &ReporterState::prune, py::arg("time"), "Forget send times older than time - window.")
       .def("__len__", &ReporterState::reporters);
 
   m.def(
       "read_labeled_csv",
       [](const std::string& path, const std::string& text_col, const std::string& label_col,
-         const std::vector<std::string>& spam_labels) {
-        const LabeledTexts d = labeled_texts_from_csv(read_csv_file(path), text_col, label_col, spam_labels);
+         const std::vector<std::string>& spam_labels, const std::optional<std::string>& delimiter) {
+        CsvOptions o;
+        if (delimiter) {
+          if (delimiter->size() != 1)
+            throw Error(ErrorCode::kInvalidArgument, "delimiter must be one character, got '" + *delimiter + "'");
+          o.delimiter = (*delimiter)[0];
+        }
+        const LabeledTexts d = labeled_texts_from_csv(read_csv_file(path, o), text_col, label_col, spam_labels);
         return py::make_tuple(d.texts, d.labels);
       },
       py::arg("path"), py::arg("text_col"), py::arg("label_col"), py::arg("spam_labels") = std::vector<std::string>{},
-      "(texts, labels) from a labelled CSV (RFC 4180).");
+      py::arg("delimiter") = py::none(),
+      "(texts, labels) from a labelled CSV (RFC 4180), as `saring spam train --data`; delimiter: one character\n"
+      "(None: comma).");
   m.def(
       "parse_csv",
       [](const std::string& data) {
@@ -227,6 +253,44 @@ void register_spam(py::module_& m) {
       },
       py::arg("data"));
   m.def("roc_auc", &roc_auc, py::arg("labels"), py::arg("scores"));
+  // What `saring spam eval` prints: the metrics at a threshold, and k-fold cross-validation.
+  m.def(
+      "binary_metrics",
+      [](const std::vector<int>& labels, const std::vector<double>& scores, double threshold) {
+        const BinaryMetrics b = binary_metrics(labels, scores, threshold);
+        py::dict d;
+        d["roc_auc"] = b.roc_auc;
+        d["precision"] = b.precision;
+        d["recall"] = b.recall;
+        d["f1"] = b.f1;
+        d["accuracy"] = b.accuracy;
+        d["positives"] = b.positives;
+        d["negatives"] = b.negatives;
+        d["true_positives"] = b.true_positives;
+        d["false_positives"] = b.false_positives;
+        return d;
+      },
+      py::arg("labels"), py::arg("scores"), py::arg("threshold") = 0.5,
+      "ROC-AUC, and precision/recall/F1/accuracy at `threshold` (labels 1 = spam), as `saring spam eval`.");
+  m.def(
+      "cross_validate_spam",
+      [](const std::vector<std::string>& texts, const std::vector<int>& labels, int folds, int hash_bits, double l2,
+         int max_iterations, std::uint64_t seed, double spam_weight, double normal_weight) {
+        SpamTrainOptions o;
+        o.spam_weight = spam_weight;
+        o.normal_weight = normal_weight;
+        o.features.hash_bits = hash_bits;
+        o.l2 = l2;
+        o.max_iterations = max_iterations;
+        LabeledTexts data{texts, labels};
+        py::gil_scoped_release release;
+        return cross_validate_spam(data, folds, o, seed);
+      },
+      py::arg("texts"), py::arg("labels"), py::arg("folds") = 5, py::arg("hash_bits") = SpamFeatureOptions{}.hash_bits,
+      py::arg("l2") = SpamTrainOptions{}.l2, py::arg("max_iterations") = SpamTrainOptions{}.max_iterations,
+      py::arg("seed") = 1, py::arg("spam_weight") = SpamTrainOptions{}.spam_weight,
+      py::arg("normal_weight") = SpamTrainOptions{}.normal_weight,
+      "Out-of-fold P(spam) of every text by stratified k-fold training, as `saring spam eval --cv K`.");
 }
 
 }  // namespace saring::python

@@ -1,9 +1,11 @@
 // saring feedback: applies moderator feedback to a state directory (journaled like submits).
 //   saring feedback --state DIR reject_spam r42
 //   saring feedback --state DIR mark_duplicate r43 --of r17
+#include <filesystem>
 #include <iostream>
 
 #include "context.hpp"
+#include "saring/core/error.hpp"
 #include "saring/filter/filter.hpp"
 
 namespace saring::cli {
@@ -25,6 +27,14 @@ void register_feedback_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--set", a->overrides, "Option override (must match `saring run`)")->allow_extra_args(false);
   cmd->callback([a, &ctx] {
     run_guarded(ctx, "feedback", [a] {
+      // Feedback is about reports a `saring run --state` judged: a state directory that does not
+      // exist is a typo, not an empty state to create (which would leave a stray directory behind
+      // and blame the report id instead).
+      std::error_code ec;
+      if (!std::filesystem::is_directory(a->state, ec)) {
+        throw Error(ErrorCode::kNotFound, "state directory '" + a->state +
+                                              "' does not exist (saring run --state DIR creates it)");
+      }
       Filter filter(load_filter_options(a->config, a->overrides), a->state);
       Feedback f{parse_feedback_action(a->action), a->report, a->of, a->moderator};
       filter.feedback(f);

@@ -12,6 +12,7 @@
 #include "saring/cluster/geodesic.hpp"
 #include "saring/core/error.hpp"
 #include "saring/core/json.hpp"
+#include "saring/filter/options.hpp"
 #include "saring/geo/areas.hpp"
 #include "saring/geo/exif.hpp"
 #include "saring/geo/geotag.hpp"
@@ -30,7 +31,45 @@ struct GeoArgs {
   bool no_photos = false;
   std::vector<std::string> distance_to;  // area level names (--distance-to)
   bool stats = false;
+  // The filter's config (its "geotag" section: every GeotagOptions field, areas, water), so
+  // `saring geo` can judge exactly as `saring run --config` does.
+  std::string config;
+  std::vector<std::string> overrides;
+  bool max_speed_given = false;
 };
+
+// The config's areas (geotag.areas / geotag.water), loaded as the filter loads them; null when it
+// names none (the bundled Jakarta set then).
+std::unique_ptr<AreaSet> config_areas(const GeotagSettings& g) {
+  if (g.areas.empty() && g.water.empty()) return nullptr;
+  auto set = std::make_unique<AreaSet>();
+  auto load = [](const std::string& what, auto&& add) {
+    try {
+      add();
+    } catch (const Error& e) {
+      throw Error(e.code(), "config option '" + what + "': " + e.what());
+    }
+  };
+  if (g.areas.empty()) {  // only another water layer: the bundled levels with it
+    for (std::size_t l = 0; l < kAreaLevelCount; ++l) {
+      AreaLoadOptions o;
+      o.level = static_cast<AreaLevel>(l);
+      const std::string name(area_level_name(*o.level));
+      set->add_geojson(AreaSet::bundled_geojson(name), "bundled " + name, o);
+    }
+  }
+  for (std::size_t i = 0; i < g.areas.size(); ++i) {
+    const AreaFile& f = g.areas[i];
+    AreaLoadOptions o;
+    o.code_property = f.code_property;
+    o.name_property = f.name_property;
+    o.level_property = f.level_property;
+    if (!f.level.empty()) o.level = parse_area_level(f.level);
+    load("geotag.areas[" + std::to_string(i) + "]", [&] { set->add_geojson_file(f.path, o); });
+  }
+  if (!g.water.empty()) load("geotag.water", [&] { set->set_water_geojson_file(g.water); });
+  return set;
+}
 
 nlohmann::ordered_json finite_or_null(double v) {
   return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
@@ -40,7 +79,10 @@ nlohmann::ordered_json result_json(const Report& report, const GeotagResult& r, 
                                    const std::vector<AreaLevel>& distance_levels) {
   nlohmann::ordered_json out;
   out["id"] = report.id;
-  out["scores"] = {{"geotag", r.plausibility}};
+  // The verdict's scores are risks (0 = nothing against it, as `saring run` writes them: geotag =
+  // 1 - plausibility), so a reader of both outputs reads one meaning; the plausibility itself is
+  // kept under "geotag".
+  out["scores"] = {{"geotag", 1.0 - r.plausibility}};
   nlohmann::ordered_json reasons = nlohmann::ordered_json::array();
   nlohmann::ordered_json findings = nlohmann::ordered_json::array();
   for (const auto& f : r.findings) {
@@ -52,7 +94,8 @@ nlohmann::ordered_json result_json(const Report& report, const GeotagResult& r, 
   for (const auto& a : r.areas) areas.push_back({{"level", a.level}, {"code", a.code}, {"name", a.name}});
   out["areas"] = std::move(areas);
   // Extra, ignored by readers of the verdict subset: the measured values behind the reasons.
-  out["geotag"] = {{"findings", std::move(findings)},
+  out["geotag"] = {{"plausibility", r.plausibility},
+                   {"findings", std::move(findings)},
                    {"distance_to_service_area_m", finite_or_null(r.distance_to_service_area_m)}};
   if (!distance_levels.empty()) {
     // Out-of-range coordinates are judged (GEO_INVALID_COORDINATES) but have no distance: null.
@@ -70,6 +113,16 @@ nlohmann::ordered_json result_json(const Report& report, const GeotagResult& r, 
 int run_geo(const GeoArgs& args) {
   std::unique_ptr<AreaSet> own;
   const AreaSet* areas = &AreaSet::jakarta();
+  const bool configured = !args.config.empty() || !args.overrides.empty();
+  GeotagOptions options;
+  if (configured) {
+    const FilterOptions filter_options = load_filter_options(args.config, args.overrides);
+    options = filter_options.geotag;  // the GeotagOptions part of the filter's settings
+    if (args.areas.empty() && args.water.empty()) {
+      own = config_areas(filter_options.geotag);
+      if (own) areas = own.get();
+    }
+  }
   if (!args.areas.empty() || !args.water.empty()) {
     own = std::make_unique<AreaSet>();
     if (args.areas.empty()) {  // only --water: the bundled levels with another water layer
@@ -86,9 +139,9 @@ int run_geo(const GeoArgs& args) {
   }
   std::vector<AreaLevel> distance_levels;
   for (const auto& name : args.distance_to) distance_levels.push_back(parse_area_level(name));
-  GeotagOptions options;
-  options.max_speed_kmh = args.max_speed_kmh;
-  options.water_ok_categories = args.water_ok;
+  if (!configured || args.max_speed_given) options.max_speed_kmh = args.max_speed_kmh;
+  if (!args.water_ok.empty()) options.water_ok_categories = args.water_ok;
+  options.validate();
   const GeotagChecker checker(*areas, options);
   GeoHistory history;
 
@@ -153,13 +206,20 @@ void register_geo_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--water", args->water,
                   "GeoJSON water/sea polygons for GEO_IN_SEA (default with the bundled areas: a coarse "
                   "Jakarta Bay polygon; none with --areas)");
-  cmd->add_option("--max-speed", args->max_speed_kmh, "impossible-travel speed, km/h")->capture_default_str();
+  cmd->add_option("--max-speed", args->max_speed_kmh, "impossible-travel speed, km/h")
+      ->capture_default_str()
+      ->each([args](const std::string&) { args->max_speed_given = true; });
   cmd->add_option("--water-ok", args->water_ok, "category that may lie on water (repeatable)");
   cmd->add_flag("--no-history", args->no_history, "judge each line alone (no travel / shared-coordinate state)");
   cmd->add_flag("--no-photos", args->no_photos, "do not read the reports' photos for EXIF");
   cmd->add_option("--distance-to", args->distance_to,
                   "also write the distance in metres to the nearest area of this level (kota, kecamatan, "
                   "kelurahan, ...; repeatable) as geotag.distance_to_level_m");
+  cmd->add_option("--config", args->config,
+                  "filter config (JSON) whose \"geotag\" section sets the checks (every GeotagOptions field, "
+                  "areas, water), as `saring run --config` judges them");
+  cmd->add_option("--set", args->overrides, "override one config option, e.g. --set geotag.min_decimals=4 (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_flag("--stats", args->stats, "print the count of judged reports and the history's size and memory to stderr");
   cmd->callback([args, &ctx] { run_guarded(ctx, "geo", [args] { return run_geo(*args); }); });
 }

@@ -9,6 +9,10 @@
 // --dihedral (PDQ only): each QUERIES line carries the eight dihedral variant hashes of one photo,
 // `h0;h1;...;h7` (optionally `,id`), as a PDQ hasher emits them; a match also says which variant
 // ("variant": 0..7) came closest. A hash's variants cannot be derived from its bits alone.
+//
+// --nearest K: instead of everything within the radius, the K nearest haystack entries of each
+// query (HammingIndex::nearest; ties by haystack line), still only within --radius when one is
+// given.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
@@ -30,6 +34,7 @@ namespace {
 struct MatchOptions {
   int radius = -1;  // -1: the default for the hash kind
   bool dihedral = false;
+  std::size_t nearest = 0;  // 0: every entry within the radius
   std::string haystack;
   std::string queries;
 };
@@ -126,7 +131,10 @@ HammingIndex<Hash> build(const std::vector<Line>& haystack) {
   std::vector<Hash> hashes;
   std::vector<UnixSeconds> times(haystack.size(), 0);
   for (std::size_t i = 0; i < haystack.size(); ++i) {
-    ids.push_back(std::to_string(i));  // position in `haystack`: ids in files need not be unique
+    // Position in `haystack` (ids in files need not be unique), zero-padded so that the index's
+    // id order, which breaks nearest()'s ties, is the line order.
+    std::string id = std::to_string(i);
+    ids.push_back(std::string(id.size() < 12 ? 12 - id.size() : 0, '0') + id);
     hashes.push_back(Hash::from_hex(haystack[i].hex[0]));
   }
   index.insert_batch(ids, hashes, times);
@@ -155,6 +163,9 @@ void print(const Line& query, std::vector<Row>& rows, const std::vector<Line>& h
 }
 
 int run_match(const MatchOptions& o) {
+  if (o.dihedral && o.nearest > 0) {
+    throw Error(ErrorCode::kInvalidArgument, "--nearest and --dihedral cannot be combined (dihedral queries take a radius)");
+  }
   Kind kind = Kind::kUnknown;
   const auto haystack = read_lines(o.haystack, kind, false);
   const auto queries = read_lines(o.queries, kind, o.dihedral);
@@ -163,7 +174,8 @@ int run_match(const MatchOptions& o) {
     throw Error(ErrorCode::kInvalidArgument, "--dihedral needs PDQ hashes (64 hex digits)");
   }
   const int bits = kind == Kind::kPdq ? 256 : 64;
-  const int radius = o.radius >= 0 ? o.radius : (kind == Kind::kPdq ? 31 : 10);
+  // With --nearest and no --radius, any distance counts.
+  const int radius = o.radius >= 0 ? o.radius : o.nearest > 0 ? bits : (kind == Kind::kPdq ? 31 : 10);
   if (radius > bits) {
     throw Error(ErrorCode::kInvalidArgument,
                 "--radius " + std::to_string(radius) + " exceeds the hash width " + std::to_string(bits));
@@ -178,8 +190,9 @@ int run_match(const MatchOptions& o) {
         for (int k = 0; k < 8; ++k) v[k] = Hash256::from_hex(q.hex[k]);
         for (const auto& m : index.query_dihedral(v, radius)) rows.push_back({std::stoul(m.id), m.distance, m.variant});
       } else {
-        for (const auto& m : index.query(Hash256::from_hex(q.hex[0]), radius)) {
-          rows.push_back({std::stoul(m.id), m.distance, 0});
+        const Hash256 h = Hash256::from_hex(q.hex[0]);
+        for (const auto& m : o.nearest > 0 ? index.nearest(h, o.nearest) : index.query(h, radius)) {
+          if (m.distance <= radius) rows.push_back({std::stoul(m.id), m.distance, 0});
         }
       }
       print(q, rows, haystack, o.dihedral);
@@ -188,7 +201,10 @@ int run_match(const MatchOptions& o) {
     const Hash64Index index = build<Hash64>(haystack);
     for (const Line& q : queries) {
       rows.clear();
-      for (const auto& m : index.query(Hash64::from_hex(q.hex[0]), radius)) rows.push_back({std::stoul(m.id), m.distance, 0});
+      const Hash64 h = Hash64::from_hex(q.hex[0]);
+      for (const auto& m : o.nearest > 0 ? index.nearest(h, o.nearest) : index.query(h, radius)) {
+        if (m.distance <= radius) rows.push_back({std::stoul(m.id), m.distance, 0});
+      }
       print(q, rows, haystack, false);
     }
   }
@@ -207,6 +223,9 @@ void register_match_command(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(0, 256));
   cmd->add_flag("--dihedral", opts->dihedral,
                 "QUERIES lines hold the 8 dihedral variants 'h0;...;h7' of a PDQ hash; report the closest variant");
+  cmd->add_option("--nearest,-k", opts->nearest,
+                  "Only the K nearest entries per query (ties by haystack line); within --radius if given, else any distance")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
   cmd->add_option("HAYSTACK", opts->haystack, "Hash list to search: 'hex' or 'hex,id' per line")->required();
   cmd->add_option("QUERIES", opts->queries, "Hash list to look up, same format")->required();
   cmd->callback([&ctx, opts] { run_guarded(ctx, "match", [&] { return run_match(*opts); }); });

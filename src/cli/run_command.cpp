@@ -115,7 +115,7 @@ int run(const RunArgs& a) {
       try {
         handle(r);
       } catch (const Error& e) {
-        fail(r.id + ": " + e.what());
+        fail(a.input + ": report " + r.id + ": " + e.what());
       }
     }
   } else {
@@ -126,7 +126,7 @@ int run(const RunArgs& a) {
         handle(a.format == "open311" ? parse_open311_request(line, line_no) : parse_report_json(line, line_no));
       } catch (const Error& e) {
         if (e.code() == ErrorCode::kIo) throw;  // the state directory failed: stop, nothing more is safe
-        fail(e.what());
+        fail(a.input + ": " + e.what());  // "FILE: line N: ...", as saring geo and saring spam score name it
       }
     }
   }

@@ -12,6 +12,7 @@
 #include "context.hpp"
 #include "saring/core/error.hpp"
 #include "saring/core/json.hpp"
+#include "saring/core/time.hpp"
 #include "saring/spam/spam.hpp"
 
 namespace saring::cli {
@@ -34,10 +35,17 @@ struct SpamArgs {
   int hash_bits = SpamFeatureOptions{}.hash_bits;
   double l2 = SpamTrainOptions{}.l2;
   int max_iterations = SpamTrainOptions{}.max_iterations;
+  double spam_weight = SpamTrainOptions{}.spam_weight;
+  double normal_weight = SpamTrainOptions{}.normal_weight;
   int cv = 0;
   double threshold = 0.5;
   std::size_t top_ngrams = 5;
   std::int64_t seed = 1;
+  // spam score: context rules from the stream itself (earlier lines), as the filter does from its
+  // state; off with --no-context.
+  bool no_context = false;
+  std::string near_window = "7d";
+  std::string flood_window = "1h";
 };
 
 std::vector<std::string> split_commas(const std::string& s) {
@@ -71,6 +79,8 @@ SpamTrainOptions train_options(const SpamArgs& a) {
   o.features.hash_bits = a.hash_bits;
   o.l2 = a.l2;
   o.max_iterations = a.max_iterations;
+  o.spam_weight = a.spam_weight;
+  o.normal_weight = a.normal_weight;
   return o;
 }
 
@@ -108,6 +118,9 @@ void register_spam_command(CLI::App& app, Context& ctx) {
   train->add_option("--hash-bits", a->hash_bits, "log2 of the hashed feature buckets (12..24)")->capture_default_str();
   train->add_option("--l2", a->l2, "L2 penalty")->capture_default_str();
   train->add_option("--max-iter", a->max_iterations, "L-BFGS iterations")->capture_default_str();
+  train->add_option("--spam-weight", a->spam_weight, "Class weight of spam examples (0 = balanced)")->capture_default_str();
+  train->add_option("--normal-weight", a->normal_weight, "Class weight of normal examples (0 = balanced)")
+      ->capture_default_str();
   train->callback([a, &ctx]() {
     run_guarded(ctx, "spam train", [&]() {
       const LabeledTexts d = load_data(a->data);
@@ -125,6 +138,14 @@ void register_spam_command(CLI::App& app, Context& ctx) {
   score->add_option("--model", a->model, "Model file from `saring spam train`");
   score->add_option("--top-ngrams", a->top_ngrams, "n-grams listed in the SPAM_MODEL reason")->capture_default_str();
   score->add_option("FILE", a->file, "Report JSON lines ('-' = standard input)")->required();
+  score->add_flag("--no-context", a->no_context,
+                  "Score each line's text alone: no near-duplicate-text or reporter-flood context from earlier lines");
+  score->add_option("--near-window", a->near_window,
+                    "Earlier lines this recent count for SPAM_NEAR_DUPLICATE_TEXT (duration, e.g. 7d)")
+      ->capture_default_str();
+  score->add_option("--flood-window", a->flood_window,
+                    "Window of a reporter's lines counted for SPAM_REPORTER_FLOOD (duration, e.g. 1h)")
+      ->capture_default_str();
   score->callback([a, &ctx]() {
     run_guarded(ctx, "spam score", [&]() {
       std::optional<SpamModel> model;
@@ -139,6 +160,23 @@ void register_spam_command(CLI::App& app, Context& ctx) {
         if (!file) throw Error(ErrorCode::kIo, "cannot open " + a->file);
         in = &file;
       }
+      // The context rules (SPAM_NEAR_DUPLICATE_TEXT, SPAM_REPORTER_FLOOD) need the reports seen
+      // before: the lines above this one, judged in file order like `saring geo`'s history.
+      auto duration = [](const char* option, const std::string& text) {
+        try {
+          return parse_duration_seconds(text);
+        } catch (const Error& e) {
+          throw Error(e.code(), std::string(option) + ": " + e.what());
+        }
+      };
+      const std::int64_t near_window = duration("--near-window", a->near_window);
+      ReporterStateOptions ro;
+      ro.flood_window_seconds = duration("--flood-window", a->flood_window);
+      ro.validate();
+      ReporterState reporters(ro);
+      NearDuplicateTextIndex near_index;
+      UnixSeconds latest = INT64_MIN;
+      std::size_t since_index_prune = 0;
       std::string line;
       std::size_t line_no = 0, failed = 0;
       while (std::getline(*in, line)) {
@@ -147,8 +185,30 @@ void register_spam_command(CLI::App& app, Context& ctx) {
         if (line.find_first_not_of(" \t") == std::string::npos) continue;
         try {
           const Report r = parse_report_json(line, line_no);
-          const SpamScore s = score_spam(r.text, {}, model ? &*model : nullptr, so);
+          SpamContext context;
+          std::optional<Hash64> simhash;
+          if (!a->no_context) {
+            reporters.fill_context(r.reporter, r.time.unix, context);
+            simhash = text_simhash(normalize_text(r.text).normalized);
+            if (simhash) {
+              const UnixSeconds since = r.time.unix < INT64_MIN + near_window ? INT64_MIN : r.time.unix - near_window;
+              context.near_duplicates = near_index.count_near(*simhash, since);
+            }
+          }
+          const SpamScore s = score_spam(r.text, context, model ? &*model : nullptr, so);
           std::cout << score_json(r.id, s) << '\n';
+          if (!a->no_context) {
+            reporters.record_report(r.reporter, r.time.unix);
+            if (simhash) near_index.add(r.id, *simhash, r.time.unix);
+            if (r.time.unix > latest) {  // forget what no later line can count any more
+              latest = r.time.unix;
+              reporters.prune(latest);
+            }
+            if (++since_index_prune >= 1024 && latest > INT64_MIN + near_window) {
+              near_index.remove_older_than(latest - near_window);
+              since_index_prune = 0;
+            }
+          }
         } catch (const Error& e) {
           ++failed;
           std::cerr << "saring spam score: " << a->file << ": " << e.what() << '\n';
@@ -168,6 +228,10 @@ void register_spam_command(CLI::App& app, Context& ctx) {
   eval->add_option("--l2", a->l2, "With --cv: L2 penalty")->capture_default_str();
   eval->add_option("--max-iter", a->max_iterations, "With --cv: L-BFGS iterations")->capture_default_str();
   eval->add_option("--seed", a->seed, "With --cv: fold shuffling seed")->capture_default_str();
+  eval->add_option("--spam-weight", a->spam_weight, "With --cv: class weight of spam examples (0 = balanced)")
+      ->capture_default_str();
+  eval->add_option("--normal-weight", a->normal_weight, "With --cv: class weight of normal examples (0 = balanced)")
+      ->capture_default_str();
   eval->callback([a, &ctx]() {
     run_guarded(ctx, "spam eval", [&]() {
       if (a->model.empty() == (a->cv == 0)) throw Error(ErrorCode::kInvalidArgument, "give exactly one of --model or --cv");

@@ -1,5 +1,6 @@
 #include "saring/core/json.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -123,12 +124,33 @@ Report parse_report_json(std::string_view text, std::size_t line_no, const Repor
     for (const char* f : kKnownFields) known = known || it.key() == f;
     if (!known) extra[it.key()] = it.value();
   }
+  // Client facts saring does not know (os, device, ...) are kept too, under "client" in the
+  // extra fields, so a report written back out still carries them (REPORT_FORMAT.md).
+  if (const auto it = obj.find("client"); it != obj.end() && it->is_object()) {
+    json client_extra = json::object();
+    for (auto c = it->begin(); c != it->end(); ++c) {
+      if (c.key() != "mock_location" && c.key() != "app") client_extra[c.key()] = c.value();
+    }
+    if (!client_extra.empty()) extra["client"] = std::move(client_extra);
+  }
   if (!extra.empty()) r.extra_json = extra.dump();
   return r;
 }
 
 std::string report_to_json(const Report& r) {
-  json obj = r.extra_json.empty() ? json::object() : json::parse(r.extra_json);
+  json obj = json::object();
+  if (!r.extra_json.empty()) {
+    // extra_json is settable by callers (Python too): a text that is not a JSON object is their
+    // error, named, not a crash or a stray library exception.
+    try {
+      obj = json::parse(r.extra_json);
+    } catch (const json::exception& e) {
+      throw Error(ErrorCode::kInvalidArgument, "report '" + r.id + "': extra_json is not valid JSON: " + e.what());
+    }
+    if (!obj.is_object()) {
+      throw Error(ErrorCode::kInvalidArgument, "report '" + r.id + "': extra_json must be a JSON object");
+    }
+  }
   obj["id"] = r.id;
   if (!r.reporter.empty()) obj["reporter"] = r.reporter;
   obj["time"] = format_rfc3339(r.time);
@@ -139,11 +161,14 @@ std::string report_to_json(const Report& r) {
   if (!r.text.empty()) obj["text"] = r.text;
   if (!r.photos.empty()) obj["photos"] = r.photos;
   if (!r.videos.empty()) obj["videos"] = r.videos;
-  if (r.client.mock_location || !r.client.app.empty()) {
-    json c = json::object();
-    if (r.client.mock_location) c["mock_location"] = *r.client.mock_location;
-    if (!r.client.app.empty()) c["app"] = r.client.app;
-    obj["client"] = c;
+  // Unknown client facts kept from parsing sit in the extra fields' "client" object.
+  json c = obj.contains("client") && obj["client"].is_object() ? obj["client"] : json::object();
+  if (r.client.mock_location) c["mock_location"] = *r.client.mock_location;
+  if (!r.client.app.empty()) c["app"] = r.client.app;
+  if (!c.empty()) {
+    obj["client"] = std::move(c);
+  } else {
+    obj.erase("client");
   }
   return obj.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -167,34 +192,83 @@ std::string verdict_to_json(const Verdict& v) {
   return obj.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-Verdict parse_verdict_json(std::string_view text) {
+// The verdict form is what saring writes; reading it back (journals, Python, other tools' output)
+// holds it to REPORT_FORMAT.md: an unknown enum value or a mistyped field is an error that names
+// the field and, when given, the line.
+Verdict parse_verdict_json(std::string_view text, std::size_t line_no) {
+  auto fail = [&](const std::string& field, const std::string& what) -> void {
+    throw Error(ErrorCode::kParse, where(line_no) + "verdict field '" + field + "' " + what);
+  };
   json obj;
   try {
     obj = json::parse(text.begin(), text.end());
   } catch (const json::exception& e) {
-    throw Error(ErrorCode::kParse, std::string("verdict is not valid JSON: ") + e.what());
+    throw Error(ErrorCode::kParse, where(line_no) + "verdict is not valid JSON: " + e.what());
   }
+  if (!obj.is_object()) throw Error(ErrorCode::kParse, where(line_no) + "verdict must be a JSON object");
+  auto string_at = [&](const json& o, const char* key, const std::string& field, bool required) -> std::string {
+    const auto it = o.find(key);
+    if (it == o.end() || it->is_null()) {
+      if (required) fail(field, "is missing");
+      return {};
+    }
+    if (!it->is_string()) fail(field, "must be a string");
+    return it->get<std::string>();
+  };
+  auto optional_string = [&](const char* key) -> std::optional<std::string> {
+    const auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) return std::nullopt;
+    if (!it->is_string()) fail(key, "must be a string or null");
+    return it->get<std::string>();
+  };
+  auto number_at = [&](const json& o, const char* key, const std::string& field) -> double {
+    const auto it = o.find(key);
+    if (it == o.end() || it->is_null()) return 0.0;
+    if (!it->is_number()) fail(field, "must be a number");
+    return it->get<double>();
+  };
+  Verdict v;
+  v.id = string_at(obj, "id", "id", true);
+  const std::string decision = string_at(obj, "decision", "decision", true);
   try {
-    Verdict v;
-    v.id = obj.at("id").get<std::string>();
-    v.decision = parse_decision(obj.at("decision").get<std::string>());
-    if (obj.contains("duplicate_of") && !obj["duplicate_of"].is_null()) v.duplicate_of = obj["duplicate_of"].get<std::string>();
-    if (obj.contains("incident") && !obj["incident"].is_null()) v.incident = obj["incident"].get<std::string>();
-    if (obj.contains("scores")) {
-      const auto& s = obj["scores"];
-      v.scores = {s.value("duplicate", 0.0), s.value("geotag", 0.0), s.value("spam", 0.0), s.value("total", 0.0)};
-    }
-    for (const auto& r : obj.value("reasons", json::array())) {
-      v.reasons.push_back({r.at("code").get<std::string>(), r.value("group", ""), r.value("score", 0.0),
-                           r.value("detail", "")});
-    }
-    for (const auto& a : obj.value("areas", json::array())) {
-      v.areas.push_back({a.at("level").get<std::string>(), a.value("code", ""), a.value("name", "")});
-    }
-    return v;
-  } catch (const json::exception& e) {
-    throw Error(ErrorCode::kParse, std::string("verdict JSON has a missing or mistyped field: ") + e.what());
+    v.decision = parse_decision(decision);
+  } catch (const Error& e) {
+    fail("decision", e.what());
   }
+  v.duplicate_of = optional_string("duplicate_of");
+  v.incident = optional_string("incident");
+  if (const auto it = obj.find("scores"); it != obj.end() && !it->is_null()) {
+    if (!it->is_object()) fail("scores", "must be an object");
+    v.scores = {number_at(*it, "duplicate", "scores.duplicate"), number_at(*it, "geotag", "scores.geotag"),
+                number_at(*it, "spam", "scores.spam"), number_at(*it, "total", "scores.total")};
+  }
+  if (const auto it = obj.find("reasons"); it != obj.end() && !it->is_null()) {
+    if (!it->is_array()) fail("reasons", "must be an array");
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const json& r = (*it)[i];
+      const std::string at = "reasons[" + std::to_string(i) + "]";
+      if (!r.is_object()) fail(at, "must be an object");
+      v.reasons.push_back({string_at(r, "code", at + ".code", true), string_at(r, "group", at + ".group", false),
+                           number_at(r, "score", at + ".score"), string_at(r, "detail", at + ".detail", false)});
+    }
+  }
+  if (const auto it = obj.find("areas"); it != obj.end() && !it->is_null()) {
+    if (!it->is_array()) fail("areas", "must be an array");
+    static constexpr std::string_view kLevels[] = {"provinsi", "kabupaten_kota", "kecamatan", "kelurahan"};
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const json& a = (*it)[i];
+      const std::string at = "areas[" + std::to_string(i) + "]";
+      if (!a.is_object()) fail(at, "must be an object");
+      AreaRef ref{string_at(a, "level", at + ".level", true), string_at(a, "code", at + ".code", false),
+                  string_at(a, "name", at + ".name", false)};
+      if (std::find(std::begin(kLevels), std::end(kLevels), ref.level) == std::end(kLevels)) {
+        fail(at + ".level", "is '" + ref.level.substr(0, 40) +
+                                "', not a known level (provinsi, kabupaten_kota, kecamatan or kelurahan)");
+      }
+      v.areas.push_back(std::move(ref));
+    }
+  }
+  return v;
 }
 
 std::string json_escape(std::string_view text) {

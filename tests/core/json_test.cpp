@@ -38,6 +38,44 @@ TEST(ReportJson, RoundTripsAndKeepsExtraFields) {
   EXPECT_EQ(again.extra_json, r.extra_json);
 }
 
+// REPORT_FORMAT.md: "Extra fields are kept and ignored" holds inside `client` too.
+TEST(ReportJson, KeepsUnknownClientFacts) {
+  const Report r = parse_report_json(
+      R"({"id":"r2","time":"2026-11-28T08:15:00+07:00","lat":-6.2,"lon":106.8,)"
+      R"("client":{"mock_location":true,"app":"3.2.1","os":"android 14","rooted":false},"channel":"web"})");
+  ASSERT_TRUE(r.client.mock_location);
+  EXPECT_TRUE(*r.client.mock_location);
+  EXPECT_EQ(r.client.app, "3.2.1");
+  EXPECT_EQ(r.extra_json, R"({"channel":"web","client":{"os":"android 14","rooted":false}})");
+  const std::string out = report_to_json(r);
+  EXPECT_NE(out.find(R"("client":{"app":"3.2.1","mock_location":true,"os":"android 14","rooted":false})"),
+            std::string::npos)
+      << out;
+  const Report again = parse_report_json(out);
+  EXPECT_EQ(again.client.app, "3.2.1");
+  EXPECT_EQ(again.extra_json, r.extra_json);
+
+  // Only unknown client facts: the client object is still written.
+  Report only_extra = r;
+  only_extra.client = {};
+  EXPECT_NE(report_to_json(only_extra).find(R"("client":{"os":"android 14","rooted":false})"), std::string::npos);
+}
+
+TEST(ReportJson, BadExtraJsonIsANamedError) {
+  Report r = parse_report_json(kReport);
+  r.extra_json = "{not json";
+  try {
+    (void)report_to_json(r);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("r1"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("extra_json"), std::string::npos);
+  }
+  r.extra_json = "[1,2]";
+  EXPECT_THROW((void)report_to_json(r), Error);
+}
+
 TEST(ReportJson, ErrorsNameTheFieldAndLine) {
   const auto message_of = [](const char* json) {
     try {
@@ -85,6 +123,37 @@ TEST(VerdictJson, RoundTrips) {
   EXPECT_NE(json.find(R"("decision":"duplicate")"), std::string::npos);
   EXPECT_EQ(parse_verdict_json(json), v);
   EXPECT_THROW(parse_verdict_json(R"({"id":"x","decision":"maybe"})"), Error);
+}
+
+// REPORT_FORMAT.md: unknown enum values (decision, area level) are errors naming the field and line.
+TEST(VerdictJson, ErrorsNameTheFieldAndLine) {
+  const auto message_of = [](const std::string& json) {
+    try {
+      (void)parse_verdict_json(json, 4);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kParse);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message_of(R"({"id":"x","decision":"maybe"})").rfind("line 4: verdict field 'decision' unknown decision 'maybe'", 0), 0u)
+      << message_of(R"({"id":"x","decision":"maybe"})");
+  EXPECT_NE(message_of(R"({"decision":"accept"})").find("'id' is missing"), std::string::npos);
+  EXPECT_NE(message_of(R"({"id":"x","decision":"accept","duplicate_of":7})").find("'duplicate_of' must be a string or null"),
+            std::string::npos);
+  EXPECT_NE(message_of(R"({"id":"x","decision":"accept","scores":{"spam":"high"}})").find("'scores.spam' must be a number"),
+            std::string::npos);
+  EXPECT_NE(message_of(R"({"id":"x","decision":"accept","reasons":[{"group":"spam"}]})").find("'reasons[0].code' is missing"),
+            std::string::npos);
+  EXPECT_NE(message_of(R"({"id":"x","decision":"accept","areas":[{"level":"provinsi","code":"31"},{"level":"kota"}]})")
+                .find("'areas[1].level' is 'kota', not a known level"),
+            std::string::npos);
+  EXPECT_NE(message_of(R"([1])").find("line 4: verdict must be a JSON object"), std::string::npos);
+  EXPECT_NE(message_of(R"({"id":)").find("not valid JSON"), std::string::npos);
+  // The optional parts may be absent or null.
+  const Verdict v = parse_verdict_json(R"({"id":"x","decision":"review","duplicate_of":null,"scores":null})");
+  EXPECT_EQ(v.decision, Decision::kReview);
+  EXPECT_FALSE(v.duplicate_of);
 }
 
 TEST(JsonEscape, ReplacesInvalidUtf8) {

@@ -1,6 +1,7 @@
 // The `saring match` subcommand, run as a process on real hash lists and on bad input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "saring/hash/hash_types.hpp"
@@ -119,6 +121,54 @@ TEST_F(MatchCommand, DihedralVariants) {
   const CliRun r = run("match --dihedral --radius 1 " + kData + "haystack.txt " + q);
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("{\"query\":\"upload-9\",\"match\":7,\"distance\":1,\"variant\":5}"), std::string::npos) << r.out;
+}
+
+// --nearest K gives what HammingIndex::nearest gives in C++ and Python: the K closest entries by
+// distance, ties by haystack line, checked here against brute force on the reference lists.
+TEST_F(MatchCommand, NearestEqualsBruteForce) {
+  const auto hay = lines_of(kData + "haystack.txt");
+  const auto needles = lines_of(kData + "needles.txt");
+  for (const auto& [k, radius] : {std::pair{1, -1}, std::pair{7, -1}, std::pair{5, 40}}) {
+    std::vector<std::tuple<int, int, int>> want;  // query, match, distance
+    for (std::size_t q = 0; q < needles.size(); ++q) {
+      std::vector<std::pair<int, int>> all;  // distance, line
+      for (std::size_t h = 0; h < hay.size(); ++h) {
+        all.push_back({Hash256::from_hex(needles[q]).distance(Hash256::from_hex(hay[h])), static_cast<int>(h + 1)});
+      }
+      std::sort(all.begin(), all.end());
+      for (int i = 0; i < k; ++i) {
+        if (radius < 0 || all[i].first <= radius) want.push_back({static_cast<int>(q + 1), all[i].second, all[i].first});
+      }
+    }
+    std::string args = "match --nearest " + std::to_string(k);
+    if (radius >= 0) args += " --radius " + std::to_string(radius);
+    const CliRun r = run(args + " " + kData + "haystack.txt " + kData + "needles.txt");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::vector<std::tuple<int, int, int>> got;
+    std::istringstream in(r.out);
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto j = nlohmann::json::parse(line);
+      got.push_back({j["query"].get<int>(), j["match"].get<int>(), j["distance"].get<int>()});
+    }
+    EXPECT_EQ(got, want) << args;
+    if (radius < 0) EXPECT_EQ(got.size(), needles.size() * k);
+  }
+  // Ties go to the earlier haystack line, also past line 10 (ids compare as padded numbers).
+  std::string tied;
+  for (int i = 0; i < 12; ++i) tied += std::string(16, '0') + "\n";
+  const auto hay12 = write("tied.txt", tied);
+  const auto q = write("q.txt", std::string(16, '0') + "\n");
+  CliRun r = run("match -k 3 " + hay12 + " " + q);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out,
+            "{\"query\":1,\"match\":1,\"distance\":0}\n{\"query\":1,\"match\":2,\"distance\":0}\n"
+            "{\"query\":1,\"match\":3,\"distance\":0}\n");
+  r = run("match --nearest 2 --dihedral " + hay12 + " " + q);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find("--nearest and --dihedral"), std::string::npos) << r.out;
+  r = run("match --nearest 0 " + hay12 + " " + q);
+  EXPECT_NE(r.status, 0);
 }
 
 TEST_F(MatchCommand, BadInputNamesFileAndLine) {

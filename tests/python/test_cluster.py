@@ -276,3 +276,36 @@ def test_cli_incremental_stream_matches_python(tmp_path, cli):
     res = subprocess.run([cli, "cluster", "--eps-m", "40", "--min-pts", "3", "--window", "9", str(dup)],
                          capture_output=True, text=True)
     assert res.returncode == 2 and "dup.csv:3" in res.stderr  # the reader names the repeated id's line
+
+
+def test_read_points_feeds_dbscan_as_the_cli_does(tmp_path, cli):
+    # The CLI's checked reader, from Python: same rows, same labels as `saring cluster`.
+    import subprocess
+    rng = np.random.default_rng(3)
+    n = 600
+    lat = -6.2 + rng.normal(0, 0.0008, n)
+    lon = 106.8 + rng.normal(0, 0.0008, n)
+    t = 1764300000 + rng.integers(0, 4 * 3600, n)
+    cats = rng.choice(["banjir", "sampah"], n)
+    f = tmp_path / "pts.csv"
+    f.write_text("category,id,lat,lon,time\n" +
+                 "".join(f"{cats[i]},r{i},{lat[i]!r},{lon[i]!r},{t[i]}\n" for i in range(n)))
+    p = saring.read_points(str(f))
+    assert p["ids"][:2] == ["r0", "r1"] and p["lat"].dtype == np.float64 and p["time"].dtype == np.int64
+    np.testing.assert_array_equal(p["lat"], lat)
+    np.testing.assert_array_equal(p["time"], t)
+    assert p["category"][:3] == list(cats[:3])
+    assert len(set(p["category_codes"].tolist())) == 2
+    labels = saring.dbscan(p["lat"], p["lon"], 40, 4, times=p["time"], eps_time=3600, categories=p["category_codes"])
+    out = subprocess.run([cli, "cluster", "--eps-m", "40", "--min-pts", "4", "--eps-time", "1h", "--by-category", str(f)],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    cli_labels = np.array([int(line.split(",")[1]) for line in out[1:]])
+    np.testing.assert_array_equal(labels, cli_labels)
+    assert labels.max() >= 1
+
+    only = saring.parse_points('{"id":"a","time":"2026-11-28T08:15:00+07:00","lat":-6.2,"lon":106.8}\n')
+    assert only["ids"] == ["a"] and only["time"][0] == 1795828500 and only["category"] is None
+    with pytest.raises(saring.Error, match="mem.csv.*3"):
+        saring.parse_points("id,lat,lon\nok,1,2\nnope,1,nan\n", "mem.csv")
+    with pytest.raises(saring.IoError):
+        saring.read_points(str(tmp_path / "missing.csv"))

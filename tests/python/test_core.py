@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 import saring
@@ -20,6 +22,22 @@ def test_bad_report_raises_value_error_with_code():
     assert info.value.code == "parse"
 
 
+def test_report_extra_fields_and_line_numbers():
+    r = saring.Report.from_json('{"id":"r1","time":"2026-11-28T08:15:00+07:00","lat":-6.2,"lon":106.8,'
+                                '"channel":"web","client":{"app":"3.2.1","os":"android 14"}}')
+    assert r.client.app == "3.2.1"
+    assert json.loads(r.extra_json) == {"channel": "web", "client": {"os": "android 14"}}
+    out = json.loads(r.to_json())
+    assert out["channel"] == "web" and out["client"] == {"app": "3.2.1", "os": "android 14"}
+    r.extra_json = '{"ticket": 17}'
+    assert json.loads(r.to_json())["ticket"] == 17
+    r.extra_json = "{broken"
+    with pytest.raises(saring.Error, match="extra_json"):
+        r.to_json()
+    with pytest.raises(saring.Error, match="line 7: report field 'lat'"):
+        saring.Report.from_json('{"id":"r1","time":"2026-11-28T08:15:00Z","lon":1}', line_no=7)
+
+
 def test_verdict_json():
     v = saring.Verdict()
     v.id = "x"
@@ -30,6 +48,8 @@ def test_verdict_json():
     assert back.reasons[0].code == "SPAM_URL"
     with pytest.raises(ValueError):
         v.decision = "perhaps"
+    with pytest.raises(saring.Error, match="line 3: verdict field 'areas\\[0\\].level'"):
+        saring.Verdict.from_json('{"id":"x","decision":"accept","areas":[{"level":"county"}]}', line_no=3)
 
 
 def test_hash_types():

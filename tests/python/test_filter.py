@@ -135,6 +135,58 @@ def test_unreadable_photo_is_named(tmp_path):
     assert v.decision in ("accept", "review")
 
 
+def test_photo_features_carry_dihedral_hashes_and_exif():
+    # What a backend that hashes photos elsewhere hands in: the 8 dihedral hashes (photo reuse then
+    # finds a rotated copy) and the EXIF facts (the geotag checks compare the photo's GPS with the pin).
+    import numpy as np
+    rng = np.random.default_rng(5)
+    image = np.kron(rng.integers(0, 256, (16, 16, 3)), np.ones((8, 8, 1))).astype(np.uint8)
+    by_name, quality = saring.pdq_dihedral(image)
+    variants = list(by_name.values())
+    assert quality >= 50 and len(variants) == 8
+    assert variants[0].distance(variants[1]) > 20  # a plain PDQ query does not see the rotation
+
+    f = saring.Filter(saring.FilterOptions.load(overrides=["journal.sync=none"]))
+    rotated = saring.PhotoFeatures("a.jpg", variants[1], quality)
+    f.submit(report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8, reporter="u1"), saring.ReportFeatures([rotated]))
+    b = report("b", "2026-10-01T12:00:00+07:00", -6.35, 106.9, reporter="u2")
+    plain = saring.PhotoFeatures("b.jpg", variants[0], quality)
+    assert plain.dihedral is None and plain.exif is None
+    assert "IMG_REUSED_PHOTO_DISTANT" not in [r.code for r in f.evaluate(b, saring.ReportFeatures([plain])).reasons]
+    with_variants = saring.PhotoFeatures("b.jpg", variants[0], quality, dihedral=variants)
+    assert [h.hex() for h in with_variants.dihedral] == [h.hex() for h in variants]
+    assert "IMG_REUSED_PHOTO_DISTANT" in [r.code for r in f.evaluate(b, saring.ReportFeatures([with_variants])).reasons]
+    with pytest.raises(TypeError):
+        saring.PhotoFeatures("b.jpg", variants[0], quality, dihedral=variants[:7])
+
+    exif = saring.PhotoExif()
+    exif.has_exif = True
+    exif.gps = saring.LatLon(-6.2000, 106.8450)  # ~3.4 km from the pin below
+    monas = report("c", "2026-10-01T12:00:00+07:00", -6.17540, 106.82716)
+    no_exif = f.evaluate(monas, saring.ReportFeatures([saring.PhotoFeatures("c.jpg")]))
+    assert "GEO_PHOTO_GPS_MISMATCH" not in [r.code for r in no_exif.reasons]
+    far_photo = saring.PhotoFeatures("c.jpg", exif=exif)
+    assert far_photo.exif.gps.lat == -6.2
+    assert "GEO_PHOTO_GPS_MISMATCH" in [r.code for r in f.evaluate(monas, saring.ReportFeatures([far_photo])).reasons]
+
+
+def test_cli_errors_name_the_input(cli, tmp_path):
+    # saring run names the file in per-line errors, as saring geo and saring spam score do.
+    src = tmp_path / "mixed.jsonl"
+    src.write_text(json.dumps({"id": "ok", "time": "2026-10-01T08:00:00+07:00", "lat": -6.2, "lon": 106.8}) +
+                   "\nnot json\n")
+    p = subprocess.run([cli, "run", str(src)], capture_output=True, text=True)
+    assert p.returncode == 1
+    assert f"saring run: {src}: line 2: report is not valid JSON" in p.stderr
+    assert json.loads(p.stdout)["id"] == "ok"
+    # Feedback on a state directory that does not exist is a named error, and creates nothing.
+    missing = tmp_path / "no-such-state"
+    fb = subprocess.run([cli, "feedback", "--state", str(missing), "confirm", "ok"], capture_output=True, text=True)
+    assert fb.returncode == 2
+    assert f"state directory '{missing}' does not exist" in fb.stderr and "[not_found]" in fb.stderr
+    assert not missing.exists()
+
+
 BANDUNG = {"type": "FeatureCollection", "features": [{
     "type": "Feature", "properties": {"kode": "32.73", "nama": "Kota Bandung"},
     "geometry": {"type": "Polygon", "coordinates": [[[107.55, -6.97], [107.72, -6.97], [107.72, -6.84],
@@ -167,3 +219,44 @@ def test_configured_areas_from_python_and_cli(cli, tmp_path):
     missing = subprocess.run([cli, "run", "--set", 'geotag.areas=[{"path": "nope.geojson"}]', str(src)],
                              capture_output=True, text=True)
     assert missing.returncode != 0 and "geotag.areas[0]" in missing.stderr and "nope.geojson" in missing.stderr
+
+
+def test_cli_inspect_state(cli, tmp_path):
+    # The CLI side of verdict_of, reporter, incident_members and stats, on what `saring run` kept.
+    state = tmp_path / "st"
+    src = tmp_path / "in.jsonl"
+    lines = [
+        {"id": "a", "reporter": "u1", "time": "2026-10-01T08:00:00+07:00", "lat": -6.2, "lon": 106.8,
+         "category": "sampah", "text": "sampah menumpuk di jalan kemang raya"},
+        {"id": "b", "reporter": "u2", "time": "2026-10-01T09:00:00+07:00", "lat": -6.2003, "lon": 106.8,
+         "category": "sampah", "text": "sampah menumpuk di jalan kemang raya, bau"},
+    ]
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    run = subprocess.run([cli, "run", "--state", str(state), str(src)], capture_output=True, text=True, check=True)
+    verdicts = run.stdout.splitlines()
+    assert json.loads(verdicts[1])["decision"] == "duplicate"
+    subprocess.run([cli, "feedback", "--state", str(state), "reject_spam", "b"], capture_output=True, check=True)
+
+    def inspect(*args):
+        return subprocess.run([cli, "inspect", "--state", str(state), *args], capture_output=True, text=True)
+
+    p = inspect("verdict", "a", "nope", "b")
+    assert p.returncode == 1  # one id is not held; the others are still printed
+    out = p.stdout.splitlines()
+    assert out[0] == verdicts[0] and out[2] == verdicts[1]
+    assert json.loads(out[1]) == {"id": "nope", "error": "no report with this id is held"}
+    p = inspect("reporter", "u2")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout) == {"reporter": "u2", "reports": 1, "confirmed": 0, "rejected": 1,
+                                    "reputation": pytest.approx(1 / 3)}
+    assert json.loads(inspect("incident", "a").stdout) == {"id": "a", "members": ["a"]}
+    stats = json.loads(inspect("stats").stdout)
+    assert stats["retained_reports"] == 2 and stats["committed"] >= 2
+    # Read-only: a later run on the same state still holds exactly the two reports.
+    again = subprocess.run([cli, "run", "--state", str(state), str(src)], capture_output=True, text=True, check=True)
+    assert again.stdout.splitlines() == verdicts
+    assert "state: 2 retained reports" in again.stderr
+    bad = inspect("everything")
+    assert bad.returncode == 2 and "unknown lookup 'everything'" in bad.stderr
+    gone = subprocess.run([cli, "inspect", "--state", str(tmp_path / "none"), "stats"], capture_output=True, text=True)
+    assert gone.returncode == 2 and "does not exist" in gone.stderr and not (tmp_path / "none").exists()

@@ -156,10 +156,26 @@ def test_cli(cli, tmp_path, data_dir):
     assert p.returncode == 1  # the broken line is reported, the others are judged
     assert "line 3" in p.stderr
     out = [json.loads(x) for x in p.stdout.splitlines()]
-    assert out[0]["id"] == "monas" and out[0]["scores"]["geotag"] == 1.0
+    assert out[0]["id"] == "monas" and out[0]["scores"]["geotag"] == 0.0
+    assert out[0]["geotag"]["plausibility"] == 1.0
     assert out[0]["areas"][-1]["name"] == "Gambir"
     assert out[1]["reasons"][0]["code"] == "GEO_OUTSIDE_SERVICE_AREA"
     assert out[1]["areas"] == []
+
+
+def test_cli_geotag_score_means_what_the_verdict_means(cli, tmp_path):
+    # REPORT_FORMAT.md: `saring geo` writes the verdict's subset, so scores.geotag must carry the
+    # verdict's meaning (a risk: higher is worse) and value, not the plausibility.
+    line = {"id": "bogor", "time": "2026-11-28T08:15:00+07:00", "lat": -6.5971, "lon": 106.8060}
+    f = tmp_path / "in.jsonl"
+    f.write_text(json.dumps(line) + "\n")
+    p = subprocess.run([cli, "geo", "--no-photos", str(f)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    geo = json.loads(p.stdout)
+    verdict = json.loads(saring.Filter().submit(saring.Report.from_json(json.dumps(line))).to_json())
+    assert verdict["scores"]["geotag"] >= 0.9
+    assert geo["scores"]["geotag"] == pytest.approx(verdict["scores"]["geotag"], abs=1e-9)
+    assert geo["geotag"]["plausibility"] == pytest.approx(1.0 - verdict["scores"]["geotag"], abs=1e-9)
 
 
 def test_cli_level_distances_and_stats(cli, tmp_path):
@@ -190,3 +206,43 @@ def test_cli_level_distances_and_stats(cli, tmp_path):
     assert all("distance_to_level_m" not in json.loads(x)["geotag"] for x in plain.stdout.splitlines())
     bad = subprocess.run([cli, "geo", "--distance-to", "kampung", str(f)], capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown area level 'kampung'" in bad.stderr and bad.stdout == ""
+
+
+def test_cli_config_sets_every_geotag_option_and_the_areas(cli, tmp_path):
+    # `saring geo --config/--set` reads the filter config's "geotag" section, so every GeotagOptions
+    # field and the areas are settable from the CLI, and geo judges as `saring run --config` does.
+    kota = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"kode": "32.73", "nama": "Kota Bandung"},
+        "geometry": {"type": "Polygon", "coordinates": [[[107.55, -6.97], [107.72, -6.97], [107.72, -6.84],
+                                                         [107.55, -6.84], [107.55, -6.97]]]}}]}
+    (tmp_path / "kota.geojson").write_text(json.dumps(kota))
+    cfg = tmp_path / "saring.json"
+    cfg.write_text(json.dumps({"geotag": {"areas": [{"path": "kota.geojson", "level": "kabupaten_kota"}]}}))
+    lines = [{"id": "bdg", "time": "2026-10-01T08:00:00+07:00", "lat": -6.9147, "lon": 107.6098},
+             {"id": "jkt", "time": "2026-10-01T08:05:00+07:00", "lat": -6.1754, "lon": 106.8272}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines))
+
+    def geo(*extra):
+        p = subprocess.run([cli, "geo", "--no-photos", *extra, str(src)], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        return {o["id"]: o for o in map(json.loads, p.stdout.splitlines())}
+
+    plain = geo()
+    assert plain["bdg"]["reasons"][0]["code"] == "GEO_OUTSIDE_SERVICE_AREA" and plain["jkt"]["reasons"] == []
+    configured = geo("--config", str(cfg))
+    assert [(a["level"], a["name"]) for a in configured["bdg"]["areas"]] == [("kabupaten_kota", "Kota Bandung")]
+    assert configured["bdg"]["reasons"] == []
+    assert [r["code"] for r in configured["jkt"]["reasons"]] == ["GEO_OUTSIDE_SERVICE_AREA"]
+    run = subprocess.run([cli, "run", "--no-progress", "--config", str(cfg), str(src)], capture_output=True, text=True,
+                         check=True)
+    verdicts = {v["id"]: v for v in map(json.loads, run.stdout.splitlines())}
+    for rid in ("bdg", "jkt"):
+        assert configured[rid]["scores"]["geotag"] == pytest.approx(verdicts[rid]["scores"]["geotag"], abs=1e-9)
+        assert configured[rid]["areas"] == verdicts[rid]["areas"]
+    # Any GeotagOptions field by --set: 5 decimals required, the pins have 4.
+    strict = geo("--set", "geotag.min_decimals=5")
+    assert "GEO_LOW_PRECISION" in [r["code"] for r in strict["jkt"]["reasons"]]
+    assert "GEO_LOW_PRECISION" not in [r["code"] for r in plain["jkt"]["reasons"]]
+    bad = subprocess.run([cli, "geo", "--set", "geotag.no_such_option=1", str(src)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "geotag.no_such_option" in bad.stderr

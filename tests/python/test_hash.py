@@ -114,5 +114,15 @@ def test_video_frames_and_similarity(hash_dir, tmp_path):
     assert saring.photo_video_similarity(photo, frames) == pytest.approx(0.5)
     assert saring.video_similarity(frames[:2], frames) == (1.0, 0.5)
     assert len(saring.hash_video(path, interval_seconds=0.5, max_frames=3)) == 3
+    # VideoOptions' caps, as from C++: duration, file size and frame size.
+    assert [round(f.time_seconds) for f in saring.hash_video(path, max_duration_seconds=1.5)] == [0, 1]
+    with pytest.raises(saring.Error) as e:
+        saring.hash_video(path, max_input_bytes=1000)
+    assert e.value.code == "limit_exceeded"
+    with pytest.raises(saring.Error) as e:
+        saring.hash_video(path, max_frame_pixels=320 * 240 - 1)
+    assert e.value.code == "limit_exceeded"
+    with pytest.raises(saring.Error):
+        saring.hash_video(path, max_duration_seconds=0)
     with pytest.raises(ValueError):
         saring.hash_video(str(hash_dir / "SOURCES.md"))

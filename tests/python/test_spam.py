@@ -129,3 +129,114 @@ def test_cli_train_and_score(cli, data_dir, tmp_path):
     line = json.loads(out.splitlines()[0])
     assert line["id"] == "r1" and line["scores"]["spam"] > 0.5
     assert any(r["code"] == "SPAM_URL" for r in line["reasons"])
+
+
+def test_reporter_state_round_trip():
+    state = saring.ReporterState(flood_window_seconds=600)
+    for i in range(6):
+        state.record_report("u1", 1000 + i * 60)
+    state.record_moderation("u1", True)
+    state.record_report("u2", 1200)
+    back = saring.ReporterState.deserialize(state.serialize(), flood_window_seconds=600)
+    assert len(back) == 2
+    assert back.activity("u1", 1300) == (6, 1, 1)
+    assert back.activity("u2", 1300) == (1, 0, 0)
+    back.prune(5000)  # everything is older than the window now; u1 keeps its moderation tally
+    assert back.activity("u1", 5000) == (0, 1, 1)
+    with pytest.raises(saring.Error) as e:
+        saring.ReporterState.deserialize(b"not a reporter state")
+    assert e.value.code == "corrupt"
+
+
+def test_binary_metrics_and_cross_validation(data_dir):
+    labels = [1, 1, 0, 0, 1, 0]
+    scores = [0.9, 0.4, 0.2, 0.6, 0.8, 0.1]
+    m = saring.binary_metrics(labels, scores, threshold=0.5)
+    # tp: 0.9, 0.8; fp: 0.6; fn: 0.4
+    assert m["true_positives"] == 2 and m["false_positives"] == 1
+    assert m["positives"] == 3 and m["negatives"] == 3
+    assert m["precision"] == pytest.approx(2 / 3) and m["recall"] == pytest.approx(2 / 3)
+    assert m["f1"] == pytest.approx(2 / 3) and m["accuracy"] == pytest.approx(4 / 6)
+    assert m["roc_auc"] == pytest.approx(saring.roc_auc(labels, scores))
+    with pytest.raises(ValueError):
+        saring.binary_metrics([1, 0], [0.5])
+
+    texts, labels = saring.read_labeled_csv(str(data_dir / "spam" / "reports_labeled.csv"), "text", "label")
+    p = saring.cross_validate_spam(texts, labels, folds=3, seed=7)
+    assert len(p) == len(texts) and all(0.0 <= x <= 1.0 for x in p)
+    assert saring.binary_metrics(labels, p)["roc_auc"] > 0.8
+    assert p == saring.cross_validate_spam(texts, labels, folds=3, seed=7)  # seeded: deterministic
+    with pytest.raises(ValueError):
+        saring.cross_validate_spam(texts, labels, folds=1)
+
+
+def test_read_labeled_csv_delimiter(tmp_path):
+    f = tmp_path / "semi.csv"
+    f.write_text("text;label\npromo gratis klik bit.ly/x;1\njalan rusak di depan sekolah;0\n")
+    texts, labels = saring.read_labeled_csv(str(f), "text", "label", delimiter=";")
+    assert texts == ["promo gratis klik bit.ly/x", "jalan rusak di depan sekolah"] and labels == [1, 0]
+    with pytest.raises(saring.Error, match="one character"):
+        saring.read_labeled_csv(str(f), "text", "label", delimiter=";;")
+
+
+def test_cli_score_context_from_earlier_lines(cli, tmp_path):
+    # The same pasted text three times, and one reporter sending six reports in ten minutes:
+    # the context rules fire from the lines above, as the filter fires them from its state.
+    pasted = "Tolong perbaiki lampu jalan yang mati di depan pasar sejak minggu lalu"
+    lines = []
+    for i in range(3):
+        lines.append({"id": f"p{i}", "reporter": f"x{i}", "time": f"2026-11-28T08:1{i}:00+07:00",
+                      "lat": -6.2, "lon": 106.8, "text": pasted})
+    for i in range(6):
+        lines.append({"id": f"f{i}", "reporter": "u1", "time": f"2026-11-28T09:0{i}:00+07:00",
+                      "lat": -6.2, "lon": 106.8, "text": f"laporan nomor {i} tentang sampah menumpuk di gang {i}"})
+    f = tmp_path / "ctx.jsonl"
+    f.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+
+    def codes(extra):
+        p = subprocess.run([cli, "spam", "score", *extra, str(f)], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        return {o["id"]: {r["code"] for r in o["reasons"]} for o in map(json.loads, p.stdout.splitlines())}
+
+    with_ctx = codes([])
+    assert "SPAM_NEAR_DUPLICATE_TEXT" not in with_ctx["p1"]
+    assert "SPAM_NEAR_DUPLICATE_TEXT" in with_ctx["p2"]
+    assert "SPAM_REPORTER_FLOOD" not in with_ctx["f4"]
+    assert "SPAM_REPORTER_FLOOD" in with_ctx["f5"]
+    alone = codes(["--no-context"])
+    assert not any("SPAM_NEAR_DUPLICATE_TEXT" in c or "SPAM_REPORTER_FLOOD" in c for c in alone.values())
+    # A narrow window forgets the reports that are too old to count.
+    narrow = codes(["--flood-window", "2m", "--near-window", "30s"])
+    assert "SPAM_REPORTER_FLOOD" not in narrow["f5"] and "SPAM_NEAR_DUPLICATE_TEXT" not in narrow["p2"]
+    p = subprocess.run([cli, "spam", "score", "--near-window", "7x", str(f)], capture_output=True, text=True)
+    assert p.returncode == 2 and "--near-window" in p.stderr
+
+
+def test_class_weights_from_python_and_cli(cli, data_dir, tmp_path):
+    # SpamTrainOptions' class weights, settable from Python and the CLI as from C++: weighting one
+    # class far above the other moves every prediction towards it.
+    csv = data_dir / "spam" / "reports_labeled.csv"
+    texts, labels = saring.read_labeled_csv(str(csv), "text", "label")
+    pro_spam = saring.SpamModel.train(texts, labels, spam_weight=20.0, normal_weight=0.05, max_iterations=30)
+    pro_normal = saring.SpamModel.train(texts, labels, spam_weight=0.05, normal_weight=20.0, max_iterations=30)
+    a, b = pro_spam.predict_many(texts), pro_normal.predict_many(texts)
+    assert sum(a) > sum(b) and sum(x > y for x, y in zip(a, b)) > 0.9 * len(texts)
+    with pytest.raises(saring.Error):
+        saring.SpamModel.train(texts, labels, spam_weight=-1.0)
+
+    reports = tmp_path / "r.jsonl"
+    reports.write_text("\n".join(json.dumps({"id": f"r{i}", "time": "2026-11-28T08:15:00+07:00", "lat": -6.2,
+                                             "lon": 106.8, "text": t}) for i, t in enumerate(texts[:20])) + "\n")
+    probs = []
+    for spam_w, normal_w in (("20", "0.05"), ("0.05", "20")):
+        model = tmp_path / f"w{spam_w}.model"
+        subprocess.run([cli, "spam", "train", "--data", str(csv), "--text-col", "text", "--label-col", "label",
+                        "--spam-weight", spam_w, "--normal-weight", normal_w, "--max-iter", "30", "--out", str(model)],
+                       check=True, capture_output=True)
+        out = subprocess.run([cli, "spam", "score", "--no-context", "--model", str(model), str(reports)],
+                             check=True, capture_output=True, text=True).stdout
+        probs.append([json.loads(x)["scores"]["spam"] for x in out.splitlines()])
+    assert sum(probs[0]) > sum(probs[1])
+    bad = subprocess.run([cli, "spam", "train", "--data", str(csv), "--spam-weight", "-1", "--out",
+                          str(tmp_path / "x.model")], capture_output=True, text=True)
+    assert bad.returncode == 2 and "spam_weight" in bad.stderr

@@ -21,7 +21,9 @@ Report parse_report_json(std::string_view json, std::size_t line_no = 0,
 std::string report_to_json(const Report& report);
 
 std::string verdict_to_json(const Verdict& verdict);
-Verdict parse_verdict_json(std::string_view json);
+// Reads the verdict form back. Throws Error(kParse) naming the field (and line, when given) for
+// broken JSON, a missing id or decision, a mistyped field, or an unknown decision or area level.
+Verdict parse_verdict_json(std::string_view json, std::size_t line_no = 0);
 
 // Escapes text for embedding in a JSON string (invalid UTF-8 bytes become U+FFFD).
 std::string json_escape(std::string_view text);

@@ -116,7 +116,7 @@ class Filter {
 
   // Judges and commits a report. A report id already held returns the verdict it was given.
   // Thread-safe. Throws Error(kInvalidArgument) for an empty id or non-finite coordinates (coordinates out
-  // of range are judged: reject with GEO_INVALID_COORDINATES or GEO_SWAPPED_LAT_LON).
+  // of range are judged: reject with GEO_INVALID_COORDINATES or GEO_SWAPPED_LATLON).
   Verdict submit(const Report& report);
   Verdict submit(const Report& report, const ReportFeatures& features);
   // Judges without committing (what submit would say now). Thread-safe, read-only.

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <fcntl.h>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <thread>
 
@@ -24,14 +25,28 @@ std::vector<std::string> lines_of(const std::string& path) {
   return out;
 }
 
+std::string text_of(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string listing(const std::string& dir) {
+  std::string out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    out += e.path().filename().string() + " (" + std::to_string(e.is_regular_file() ? e.file_size() : 0) + " B) ";
+  }
+  return out;
+}
+
 // Starts `saring run --state dir input` with stdout to `out`; returns the pid.
 pid_t start_cli(const std::string& dir, const std::string& input, const std::string& out) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(fd, 1);
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 2);
+    // stderr beside stdout, so that a failing trial can say what the CLI said.
+    const int err = ::open((out + ".err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(err, 2);
     ::execl(SARING_CLI_PATH, SARING_CLI_PATH, "run", "--state", dir.c_str(), "--batch", "8", "--set",
             "journal.snapshot_every=300", input.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
@@ -62,7 +77,7 @@ TEST(FilterCrash, KillNineThenReplayGivesUninterruptedVerdicts) {
     }
   }
   const std::string ref_dir = dir + "/ref", ref_out = dir + "/ref.out";
-  ASSERT_EQ(wait_exit(start_cli(ref_dir, input, ref_out)), 0);
+  ASSERT_EQ(wait_exit(start_cli(ref_dir, input, ref_out)), 0) << text_of(ref_out + ".err");
   const auto reference = lines_of(ref_out);
   ASSERT_EQ(reference.size(), 2500u);
 
@@ -76,8 +91,14 @@ TEST(FilterCrash, KillNineThenReplayGivesUninterruptedVerdicts) {
     const auto printed = lines_of(killed_out);
     // Whatever the killed run printed is a prefix of the reference (a torn last line aside).
     for (std::size_t i = 0; i + 1 < printed.size(); ++i) ASSERT_EQ(printed[i], reference[i]) << "trial " << trial << " line " << i;
-    ASSERT_EQ(wait_exit(start_cli(state, input, replay_out)), 0);
-    EXPECT_EQ(lines_of(replay_out), reference) << "trial " << trial << " killed after " << printed.size() << " lines";
+    ASSERT_EQ(wait_exit(start_cli(state, input, replay_out)), 0)
+        << "trial " << trial << " killed after " << printed.size() << " lines; the replay said: " << text_of(replay_out + ".err");
+    const auto replayed = lines_of(replay_out);
+    ASSERT_EQ(replayed.size(), reference.size()) << "trial " << trial << ": " << text_of(replay_out + ".err");
+    for (std::size_t i = 0; i < replayed.size(); ++i) {
+      ASSERT_EQ(replayed[i], reference[i]) << "trial " << trial << " killed after " << printed.size() << " lines, "
+                                           << "first difference at line " << i << "; state files: " << listing(state);
+    }
   }
 }
 

@@ -38,39 +38,6 @@ struct GeoArgs {
   bool max_speed_given = false;
 };
 
-// The config's areas (geotag.areas / geotag.water), loaded as the filter loads them; null when it
-// names none (the bundled Jakarta set then).
-std::unique_ptr<AreaSet> config_areas(const GeotagSettings& g) {
-  if (g.areas.empty() && g.water.empty()) return nullptr;
-  auto set = std::make_unique<AreaSet>();
-  auto load = [](const std::string& what, auto&& add) {
-    try {
-      add();
-    } catch (const Error& e) {
-      throw Error(e.code(), "config option '" + what + "': " + e.what());
-    }
-  };
-  if (g.areas.empty()) {  // only another water layer: the bundled levels with it
-    for (std::size_t l = 0; l < kAreaLevelCount; ++l) {
-      AreaLoadOptions o;
-      o.level = static_cast<AreaLevel>(l);
-      const std::string name(area_level_name(*o.level));
-      set->add_geojson(AreaSet::bundled_geojson(name), "bundled " + name, o);
-    }
-  }
-  for (std::size_t i = 0; i < g.areas.size(); ++i) {
-    const AreaFile& f = g.areas[i];
-    AreaLoadOptions o;
-    o.code_property = f.code_property;
-    o.name_property = f.name_property;
-    o.level_property = f.level_property;
-    if (!f.level.empty()) o.level = parse_area_level(f.level);
-    load("geotag.areas[" + std::to_string(i) + "]", [&] { set->add_geojson_file(f.path, o); });
-  }
-  if (!g.water.empty()) load("geotag.water", [&] { set->set_water_geojson_file(g.water); });
-  return set;
-}
-
 nlohmann::ordered_json finite_or_null(double v) {
   return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
 }
@@ -119,7 +86,7 @@ int run_geo(const GeoArgs& args) {
     const FilterOptions filter_options = load_filter_options(args.config, args.overrides);
     options = filter_options.geotag;  // the GeotagOptions part of the filter's settings
     if (args.areas.empty() && args.water.empty()) {
-      own = config_areas(filter_options.geotag);
+      own = load_geotag_areas(filter_options.geotag);
       if (own) areas = own.get();
     }
   }

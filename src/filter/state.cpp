@@ -190,35 +190,7 @@ double geodesic_m(double lat1, double lon1, double lat2, double lon2) {
 }
 
 std::unique_ptr<AreaSet> load_areas(const FilterOptions& o) {
-  const GeotagSettings& g = o.geotag;
-  if (!g.enabled || (g.areas.empty() && g.water.empty())) return nullptr;  // the bundled set
-  auto set = std::make_unique<AreaSet>();
-  auto load = [](const std::string& what, auto&& add) {
-    try {
-      add();
-    } catch (const Error& e) {
-      throw Error(e.code(), "filter option '" + what + "': " + e.what());
-    }
-  };
-  if (g.areas.empty()) {  // only another water layer: the bundled levels with it
-    for (std::size_t l = 0; l < kAreaLevelCount; ++l) {
-      AreaLoadOptions lo;
-      lo.level = static_cast<AreaLevel>(l);
-      const std::string name(area_level_name(*lo.level));
-      set->add_geojson(AreaSet::bundled_geojson(name), "bundled " + name, lo);
-    }
-  }
-  for (std::size_t i = 0; i < g.areas.size(); ++i) {
-    const AreaFile& f = g.areas[i];
-    AreaLoadOptions lo;
-    lo.code_property = f.code_property;
-    lo.name_property = f.name_property;
-    lo.level_property = f.level_property;
-    if (!f.level.empty()) lo.level = parse_area_level(f.level);
-    load("geotag.areas[" + std::to_string(i) + "]", [&] { set->add_geojson_file(f.path, lo); });
-  }
-  if (!g.water.empty()) load("geotag.water", [&] { set->set_water_geojson_file(g.water); });
-  return set;
+  return o.geotag.enabled ? load_geotag_areas(o.geotag) : nullptr;
 }
 
 GeotagChecker make_geotag_checker(const FilterOptions& o, const AreaSet* areas) {

@@ -8,10 +8,12 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "saring/geo/areas.hpp"
 #include "saring/geo/geotag.hpp"
 
 namespace saring {
@@ -134,6 +136,11 @@ struct FilterOptions {
   double radius_for(const std::string& category) const;
   std::int64_t window_for(const std::string& category) const;
 };
+
+// The areas `geotag` names (`areas`, `water`), loaded as the filter loads them: null when it
+// names none, and then the bundled DKI Jakarta set (AreaSet::jakarta()) applies; only `water`:
+// the bundled levels with that water layer. Throws Error naming the option and the file.
+std::unique_ptr<AreaSet> load_geotag_areas(const GeotagSettings& geotag);
 
 // The JSON form (durations as seconds or "30d"-style strings on input, seconds on output).
 std::string filter_options_to_json(const FilterOptions& options, int indent = 2);

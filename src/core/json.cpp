@@ -3,6 +3,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/json_depth.hpp"
 #include "saring/core/error.hpp"
 
 namespace saring {
@@ -81,6 +82,7 @@ Report parse_report_json(std::string_view text, std::size_t line_no, const Repor
     throw Error(ErrorCode::kLimitExceeded, where(line_no) + "report is " + std::to_string(text.size()) +
                                                " bytes, over the limit of " + std::to_string(options.max_line_bytes));
   }
+  detail::check_json_depth(text, where(line_no) + "report");
   json obj;
   try {
     obj = json::parse(text.begin(), text.end());
@@ -168,6 +170,7 @@ std::string verdict_to_json(const Verdict& v) {
 }
 
 Verdict parse_verdict_json(std::string_view text) {
+  detail::check_json_depth(text, "verdict");
   json obj;
   try {
     obj = json::parse(text.begin(), text.end());

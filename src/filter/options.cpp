@@ -2,9 +2,11 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/json_depth.hpp"
 #include "saring/core/error.hpp"
 #include "saring/core/time.hpp"
 
@@ -122,6 +124,12 @@ T get(const json& j, const std::string& key) {
     if (!j.is_string()) wrong("must be a string");
   } else if constexpr (std::is_integral_v<T>) {
     if (!j.is_number_integer()) wrong("must be an integer");
+    // nlohmann's get<int>() would wrap: 4294967297 must not become 1.
+    const bool fits = j.is_number_unsigned()
+                          ? j.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
+                          : j.get<std::int64_t>() >= std::numeric_limits<T>::min() &&
+                                j.get<std::int64_t>() <= std::numeric_limits<T>::max();
+    if (!fits) wrong("is out of range");
   } else {
     if (!j.is_number()) wrong("must be a number");
   }
@@ -197,9 +205,10 @@ FilterOptions from_json(const json& j) {
 }
 
 json parse_layer(const std::string& text, const std::string& origin) {
+  detail::check_json_depth(text, origin);
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     throw Error(ErrorCode::kParse, origin + " is not valid JSON: " + e.what());
   }
 }
@@ -320,9 +329,12 @@ FilterOptions apply_filter_override(const std::string& assignment, const FilterO
   }
   const std::string path = assignment.substr(0, eq);
   const std::string value_text = assignment.substr(eq + 1);
+  detail::check_json_depth(value_text, "filter override '" + path + "'");
   json value;
   try {
     value = json::parse(value_text);
+  } catch (const json::out_of_range& e) {  // 1e999: JSON, but no double holds it
+    throw Error(ErrorCode::kParse, "filter override '" + path + "': " + e.what());
   } catch (const json::parse_error&) {
     value = value_text;  // a bare word such as sync=manual or window_s=3d
   }

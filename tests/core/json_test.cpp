@@ -72,6 +72,42 @@ TEST(ReportJson, RefusesOversizedLines) {
   }
 }
 
+// A 600 KB line of '[' overflowed the stack (nlohmann's dump() of the extra fields recurses per
+// level); nesting is now refused before parsing, and brackets inside strings do not count.
+TEST(ReportJson, RefusesDeepNesting) {
+  const std::string head = R"({"id":"r","time":"2026-01-01T00:00:00Z","lat":1,"lon":1,"x":)";
+  const std::string deep = head + std::string(300000, '[') + std::string(300000, ']') + "}";
+  try {
+    parse_report_json(deep, 4);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kParse);
+    EXPECT_NE(std::string(e.what()).find("line 4: report nests arrays/objects deeper than 64"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parse_report_json(head + std::string(64, '[') + std::string(64, ']') + "}"), Error);
+  const Report ok = parse_report_json(head + std::string(60, '[') + std::string(60, ']') + "}");
+  EXPECT_NE(ok.extra_json.find("[[[["), std::string::npos);
+  const Report in_string = parse_report_json(head + "1,\"text\":\"" + std::string(1000, '[') + "\\\"{\"}");
+  EXPECT_EQ(in_string.text, std::string(1000, '[') + "\"{");
+}
+
+TEST(VerdictJson, BadInputIsAParseError) {
+  for (const std::string text : {std::string("{"), std::string("[1]"), std::string(R"({"decision":"accept"})"),
+                                 std::string(R"({"id":"a","decision":"maybe"})"), std::string(R"({"id":5,"decision":"accept"})"),
+                                 std::string(R"({"id":"a","decision":"accept","scores":{"total":"high"}})"),
+                                 std::string(R"({"id":"a","decision":"accept","reasons":[{"score":1}]})"),
+                                 std::string(R"({"id":"a","decision":"accept","reasons":"SPAM_URL"})"),
+                                 std::string(R"({"id":"a","decision":"accept","x":1e999})"),
+                                 R"({"id":"a","decision":"accept","x":)" + std::string(100000, '[')}) {
+    try {
+      parse_verdict_json(text);
+      ADD_FAILURE() << "accepted " << text.substr(0, 80);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kParse) << text.substr(0, 80);
+    }
+  }
+}
+
 TEST(VerdictJson, RoundTrips) {
   Verdict v;
   v.id = "r2";

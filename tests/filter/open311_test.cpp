@@ -74,6 +74,34 @@ TEST(Open311, BadInputNamesFieldAndPlace) {
   EXPECT_NE(error_of("[\"x\"]").find("JSON object"), std::string::npos);
 }
 
+// An overflowing number is nlohmann's out_of_range, which escaped as a non-saring exception (the
+// report parser had the same fix earlier); it is now a parse error like any broken JSON.
+TEST(Open311, OverflowingNumbersAreParseErrors) {
+  constexpr const char* kHead = R"({"service_request_id":"x","requested_datetime":"2026-01-01T00:00:00Z",)";
+  EXPECT_NE(error_of(std::string(kHead) + R"("lat":1e999,"long":2})").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kHead) + R"("lat":1,"long":2,"zip":-1e400})").find("line 1"), std::string::npos);
+  EXPECT_NE(error_of(std::string("[") + kHead + R"("lat":1,"long":2e308}])").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kHead) + R"("lat":"1e999","long":2})").find("finite"), std::string::npos);
+}
+
+// An id above INT64_MAX (a JSON unsigned integer) printed as a negative number.
+TEST(Open311, LargeIntegerIdsKeepTheirDigits) {
+  const auto r = parse_open311_request(
+      R"({"service_request_id":18446744073709551615,"lat":1,"long":2,"requested_datetime":"2026-01-01T00:00:00Z"})");
+  EXPECT_EQ(r.id, "18446744073709551615");
+  EXPECT_EQ(parse_open311_request(
+                R"({"service_request_id":-7,"lat":1,"long":2,"requested_datetime":"2026-01-01T00:00:00Z"})").id, "-7");
+  EXPECT_NE(error_of(R"({"service_request_id":1.5,"lat":1,"long":2,"requested_datetime":"2026-01-01T00:00:00Z"})")
+                .find("string or an integer"), std::string::npos);
+}
+
+TEST(Open311, RefusesDeepNesting) {
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  EXPECT_NE(error_of(deep).find("Open311 document nests arrays/objects deeper than 64"), std::string::npos);
+  EXPECT_NE(error_of(R"({"service_request_id":"x","attributes":)" + deep + "}").find("line 1: Open311 request nests"),
+            std::string::npos);
+}
+
 TEST(Open311, EmptyDocumentIsEmpty) { EXPECT_TRUE(parse_open311(" \n ").empty()); }
 
 }  // namespace

@@ -130,7 +130,18 @@ Report parse_report_json(std::string_view text, std::size_t line_no, const Repor
 }
 
 std::string report_to_json(const Report& r) {
-  json obj = r.extra_json.empty() ? json::object() : json::parse(r.extra_json);
+  json obj = json::object();
+  if (!r.extra_json.empty()) {
+    try {
+      obj = json::parse(r.extra_json);
+    } catch (const json::exception& e) {
+      throw Error(ErrorCode::kInvalidArgument, "report '" + r.id + "': extra_json is not valid JSON: " + e.what());
+    }
+    if (!obj.is_object()) throw Error(ErrorCode::kInvalidArgument, "report '" + r.id + "': extra_json is not a JSON object");
+    // The report's own fields win: an extra "photos": 5 left in place (as an Open311 request could
+    // bring) made JSON that parse_report_json refuses, and the filter journals this JSON.
+    for (const char* f : kKnownFields) obj.erase(f);
+  }
   obj["id"] = r.id;
   if (!r.reporter.empty()) obj["reporter"] = r.reporter;
   obj["time"] = format_rfc3339(r.time);

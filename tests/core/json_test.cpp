@@ -91,6 +91,34 @@ TEST(ReportJson, RefusesDeepNesting) {
   EXPECT_EQ(in_string.text, std::string(1000, '[') + "\"{");
 }
 
+// Extra fields named like report fields made JSON the parser refuses ("photos": 5), and the
+// filter's journal stores this JSON: the state directory could not be reopened.
+TEST(ReportJson, ExtraFieldsCannotShadowReportFields) {
+  Report r = parse_report_json(kReport);
+  r.photos.clear();
+  r.text.clear();
+  r.extra_json = R"({"photos":5,"text":["x"],"accuracy_m":-1,"client":"web","channel":"android"})";
+  r.accuracy_m.reset();
+  r.client = {};
+  const std::string j = report_to_json(r);
+  const Report back = parse_report_json(j);
+  EXPECT_TRUE(back.photos.empty());
+  EXPECT_TRUE(back.text.empty());
+  EXPECT_FALSE(back.accuracy_m.has_value());
+  EXPECT_EQ(back.extra_json, R"({"channel":"android"})");
+  EXPECT_EQ(report_to_json(back), j);
+  for (const char* bad : {"not json", "[1,2]", "{\"a\":"}) {
+    r.extra_json = bad;
+    try {
+      report_to_json(r);
+      ADD_FAILURE() << "accepted extra_json " << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+      EXPECT_NE(std::string(e.what()).find("'r1': extra_json"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(VerdictJson, BadInputIsAParseError) {
   for (const std::string text : {std::string("{"), std::string("[1]"), std::string(R"({"decision":"accept"})"),
                                  std::string(R"({"id":"a","decision":"maybe"})"), std::string(R"({"id":5,"decision":"accept"})"),

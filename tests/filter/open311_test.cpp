@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "saring/core/error.hpp"
+#include "saring/core/json.hpp"
 
 namespace saring {
 namespace {
@@ -93,6 +94,27 @@ TEST(Open311, LargeIntegerIdsKeepTheirDigits) {
                 R"({"service_request_id":-7,"lat":1,"long":2,"requested_datetime":"2026-01-01T00:00:00Z"})").id, "-7");
   EXPECT_NE(error_of(R"({"service_request_id":1.5,"lat":1,"long":2,"requested_datetime":"2026-01-01T00:00:00Z"})")
                 .find("string or an integer"), std::string::npos);
+}
+
+// Open311 fields named like saring report fields stayed in extra_json under their own names: the
+// report's JSON (which the filter journals) then failed to parse ("photos": 5) or read back a
+// different report (an extra "text" when there was no description). They get a prefix now.
+TEST(Open311, FieldsNamedLikeReportFieldsArePrefixed) {
+  const auto r = parse_open311_request(
+      R"({"service_request_id":"x","lat":1,"long":2,"requested_datetime":"2026-01-01T00:00:00Z",)"
+      R"("photos":5,"text":"lain","accuracy_m":-1,"id":"y","lon":"z","zip":"10110"})");
+  EXPECT_EQ(r.id, "x");
+  EXPECT_TRUE(r.text.empty());
+  EXPECT_NE(r.extra_json.find(R"("open311_photos":5)"), std::string::npos) << r.extra_json;
+  EXPECT_NE(r.extra_json.find(R"("open311_text":"lain")"), std::string::npos);
+  EXPECT_NE(r.extra_json.find(R"("open311_id":"y")"), std::string::npos);
+  EXPECT_NE(r.extra_json.find(R"("zip":"10110")"), std::string::npos);
+  const Report back = parse_report_json(report_to_json(r), 1);
+  EXPECT_EQ(back.id, "x");
+  EXPECT_TRUE(back.text.empty());
+  EXPECT_TRUE(back.photos.empty());
+  EXPECT_FALSE(back.accuracy_m.has_value());
+  EXPECT_EQ(report_to_json(back), report_to_json(r));
 }
 
 TEST(Open311, RefusesDeepNesting) {

@@ -119,6 +119,22 @@ TEST(ReportJson, ExtraFieldsCannotShadowReportFields) {
   }
 }
 
+TEST(Decision, NamesRoundTripAndUnknownNamesAreParseErrors) {
+  for (Decision d : {Decision::kAccept, Decision::kDuplicate, Decision::kReview, Decision::kReject}) {
+    EXPECT_EQ(parse_decision(decision_name(d)), d);
+  }
+  for (const std::string name : {std::string(), std::string("Accept"), std::string("rejected"), std::string(" review"),
+                                 std::string("accept\0", 7), std::string(500, 'x')}) {
+    try {
+      parse_decision(name);
+      ADD_FAILURE() << "accepted '" << name << "'";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kParse);
+      EXPECT_LT(std::string(e.what()).size(), 200u);  // a long name is cut in the message
+    }
+  }
+}
+
 TEST(VerdictJson, BadInputIsAParseError) {
   for (const std::string text : {std::string("{"), std::string("[1]"), std::string(R"({"decision":"accept"})"),
                                  std::string(R"({"id":"a","decision":"maybe"})"), std::string(R"({"id":5,"decision":"accept"})"),

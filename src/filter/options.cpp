@@ -116,7 +116,10 @@ void merge(json& base, const json& layer, const std::string& path) {
 template <typename T>
 T get(const json& j, const std::string& key) {
   auto wrong = [&](const char* what) {
-    throw Error(ErrorCode::kParse, "filter option '" + key + "' " + what + ", got " + j.dump());
+    // replace: a bare override word may hold any bytes, and dump() throws on invalid UTF-8.
+    std::string got = j.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (got.size() > 80) got = got.substr(0, 77) + "...";
+    throw Error(ErrorCode::kParse, "filter option '" + key + "' " + what + ", got " + got);
   };
   if constexpr (std::is_same_v<T, bool>) {
     if (!j.is_boolean()) wrong("must be true or false");
@@ -311,7 +314,8 @@ std::int64_t FilterOptions::window_for(const std::string& category) const {
 }
 
 std::string filter_options_to_json(const FilterOptions& options, int indent) {
-  return to_json(options).dump(indent);
+  // replace: options built in code may hold any bytes; parsed options are valid UTF-8 already.
+  return to_json(options).dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
 FilterOptions parse_filter_options(const std::string& text, const FilterOptions& base) {
@@ -329,6 +333,14 @@ FilterOptions apply_filter_override(const std::string& assignment, const FilterO
   }
   const std::string path = assignment.substr(0, eq);
   const std::string value_text = assignment.substr(eq + 1);
+  // Config files are checked by the JSON parser; an override's key and bare-word value must be
+  // UTF-8 too, or the options could not be printed as JSON (found by fuzz_filter_options).
+  try {
+    (void)json(assignment).dump();
+  } catch (const json::type_error&) {
+    throw Error(ErrorCode::kParse, "filter override of key " + json(path).dump(-1, ' ', false, json::error_handler_t::replace) +
+                                       " is not valid UTF-8");
+  }
   detail::check_json_depth(value_text, "filter override '" + path + "'");
   json value;
   try {

@@ -151,6 +151,28 @@ TEST(FilterOptions, RefusesDeepNesting) {
             std::string::npos);
 }
 
+// Found by fuzz_filter_options: a bare-word override with invalid UTF-8 made the error message's
+// dump() throw nlohmann's type_error (a non-saring exception), and one that was accepted (a model
+// path, a category name) made filter_options_to_json throw.
+TEST(FilterOptions, OverridesMustBeUtf8) {
+  for (const std::string ov : {std::string("duplicate.radius_m=1.5\xec\xec"), std::string("spam.model=/data/m\xff.bin"),
+                               std::string("categories.b\xe9" "cak.radius_m=50"), std::string("journal.sync=\xc3")}) {
+    EXPECT_NE(code_and_error_of([&] { apply_filter_override(ov, {}); }).find("parse: filter override of key \""),
+              std::string::npos) << ov;
+  }
+  EXPECT_NE(code_and_error_of([] { apply_filter_override("categories.b\xe9" "cak.radius_m=50", {}); }).find("not valid UTF-8"),
+            std::string::npos);
+  EXPECT_EQ(apply_filter_override("spam.model=/data/m\xc3\xa9.bin", {}).spam.model, "/data/m\xc3\xa9.bin");
+  // Options built in code may hold any bytes: printing them replaces the invalid ones, never throws.
+  FilterOptions o;
+  o.spam.model = "/data/m\xff.bin";
+  EXPECT_NE(filter_options_to_json(o).find("\xef\xbf\xbd"), std::string::npos);
+  // A long wrong value is cut in the message.
+  const std::string msg = code_and_error_of([] { apply_filter_override("duplicate.radius_m=" + std::string(5000, 'x'), {}); });
+  EXPECT_NE(msg.find("must be a number"), std::string::npos);
+  EXPECT_LT(msg.size(), 300u);
+}
+
 TEST(FilterOptions, MalformedOverridesAreNamed) {
   EXPECT_NE(code_and_error_of([] { apply_filter_override("=5", {}); }).find("key.path=value"), std::string::npos);
   EXPECT_NE(code_and_error_of([] { apply_filter_override("duplicate.radius_m", {}); }).find("key.path=value"),

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/json_depth.hpp"
 #include "saring/core/error.hpp"
 
 namespace saring {
@@ -82,6 +83,7 @@ Report parse_report_json(std::string_view text, std::size_t line_no, const Repor
     throw Error(ErrorCode::kLimitExceeded, where(line_no) + "report is " + std::to_string(text.size()) +
                                                " bytes, over the limit of " + std::to_string(options.max_line_bytes));
   }
+  detail::check_json_depth(text, where(line_no) + "report");
   json obj;
   try {
     obj = json::parse(text.begin(), text.end());
@@ -147,8 +149,16 @@ std::string report_to_json(const Report& r) {
     } catch (const json::exception& e) {
       throw Error(ErrorCode::kInvalidArgument, "report '" + r.id + "': extra_json is not valid JSON: " + e.what());
     }
-    if (!obj.is_object()) {
-      throw Error(ErrorCode::kInvalidArgument, "report '" + r.id + "': extra_json must be a JSON object");
+    if (!obj.is_object()) throw Error(ErrorCode::kInvalidArgument, "report '" + r.id + "': extra_json is not a JSON object");
+    // The report's own fields win: an extra "photos": 5 left in place (as an Open311 request could
+    // bring) made JSON that parse_report_json refuses, and the filter journals this JSON. Unknown
+    // client facts stay (under "client"), but not the client fields saring itself writes.
+    for (const char* f : kKnownFields) {
+      if (std::string_view(f) != "client") obj.erase(f);
+    }
+    if (const auto c = obj.find("client"); c != obj.end() && c->is_object()) {
+      c->erase("mock_location");
+      c->erase("app");
     }
   }
   obj["id"] = r.id;
@@ -199,6 +209,7 @@ Verdict parse_verdict_json(std::string_view text, std::size_t line_no) {
   auto fail = [&](const std::string& field, const std::string& what) -> void {
     throw Error(ErrorCode::kParse, where(line_no) + "verdict field '" + field + "' " + what);
   };
+  detail::check_json_depth(text, "verdict");
   json obj;
   try {
     obj = json::parse(text.begin(), text.end());

@@ -102,21 +102,29 @@ std::string format_rfc3339(const Timestamp& t) {
 }
 
 std::int64_t parse_duration_seconds(std::string_view text) {
+  constexpr std::int64_t kMaxDurationSeconds = std::int64_t{1} << 50;
   if (text.empty()) throw Error(ErrorCode::kParse, "duration is empty");
   std::int64_t value = 0;
   std::size_t i = 0;
   for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-    if (value > (std::int64_t{1} << 50)) throw Error(ErrorCode::kParse, "duration '" + std::string(text) + "' is too large");
+    if (value > kMaxDurationSeconds) throw Error(ErrorCode::kParse, "duration '" + std::string(text.substr(0, 64)) + "' is too large (the limit is 2^50 seconds)");
     value = value * 10 + (text[i] - '0');
   }
-  if (i == 0) throw Error(ErrorCode::kParse, "duration '" + std::string(text) + "' must start with a number");
+  if (i == 0) throw Error(ErrorCode::kParse, "duration '" + std::string(text.substr(0, 64)) + "' must start with a number");
   const std::string_view unit = text.substr(i);
-  if (unit.empty() || unit == "s") return value;
-  if (unit == "m" || unit == "min") return value * 60;
-  if (unit == "h") return value * 3600;
-  if (unit == "d") return value * 86400;
-  if (unit == "w") return value * 7 * 86400;
-  throw Error(ErrorCode::kParse, "duration '" + std::string(text) + "': unknown unit (use s, m, h, d or w)");
+  std::int64_t scale = 0;
+  if (unit.empty() || unit == "s") scale = 1;
+  if (unit == "m" || unit == "min") scale = 60;
+  if (unit == "h") scale = 3600;
+  if (unit == "d") scale = 86400;
+  if (unit == "w") scale = 7 * 86400;
+  if (scale == 0) throw Error(ErrorCode::kParse, "duration '" + std::string(text.substr(0, 64)) + "': unknown unit (use s, m, h, d or w)");
+  // "99999999999999w" used to overflow the multiplication (undefined behaviour). 2^50 s (35 million
+  // years) is far beyond any window or retention and leaves room for the caller's own arithmetic.
+  if (value > kMaxDurationSeconds / scale) {
+    throw Error(ErrorCode::kParse, "duration '" + std::string(text.substr(0, 64)) + "' is too large (the limit is 2^50 seconds)");
+  }
+  return value * scale;
 }
 
 }  // namespace saring

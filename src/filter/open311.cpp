@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "core/json_depth.hpp"
 #include "saring/core/error.hpp"
 #include "saring/core/time.hpp"
 
@@ -50,6 +51,8 @@ Report from_object(const json& obj, std::size_t line_no) {
   if (id == obj.end() || id->is_null()) field_error(line_no, "service_request_id", "is missing");
   if (id->is_string()) {
     r.id = id->get<std::string>();
+  } else if (id->is_number_unsigned()) {  // before the signed case: 2^64-1 must not print as -1
+    r.id = std::to_string(id->get<std::uint64_t>());
   } else if (id->is_number_integer()) {
     r.id = std::to_string(id->get<std::int64_t>());
   } else {
@@ -79,10 +82,17 @@ Report from_object(const json& obj, std::size_t line_no) {
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     static const char* const known[] = {"service_request_id", "service_code", "description", "account_id",
                                         "lat", "long", "requested_datetime"};
+    // Names of saring's own report fields: an Open311 "photos" or "text" kept under its own name
+    // would read back as the report's field (or make its JSON invalid), so it gets a prefix.
+    static const char* const report_fields[] = {"id", "reporter", "time", "lat", "lon", "accuracy_m",
+                                                "category", "text", "photos", "videos", "client"};
     bool is_known = false;
     for (const char* k : known) is_known = is_known || it.key() == k;
     if (it.key() == "media_url" && !remote) is_known = true;
-    if (!is_known) extra[it.key()] = it.value();
+    if (is_known) continue;
+    bool clashes = false;
+    for (const char* k : report_fields) clashes = clashes || it.key() == k;
+    extra[clashes ? "open311_" + it.key() : it.key()] = it.value();
   }
   if (!extra.empty()) r.extra_json = extra.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
@@ -91,10 +101,11 @@ Report from_object(const json& obj, std::size_t line_no) {
 }  // namespace
 
 Report parse_open311_request(std::string_view text, std::size_t line_no) {
+  detail::check_json_depth(text, where(line_no) + "Open311 request");
   json obj;
   try {
     obj = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     throw Error(ErrorCode::kParse, where(line_no) + "Open311 request is not valid JSON: " + e.what());
   }
   return from_object(obj, line_no);
@@ -105,10 +116,11 @@ std::vector<Report> parse_open311(std::string_view text) {
   std::vector<Report> out;
   if (first == std::string_view::npos) return out;
   if (text[first] == '[') {
+    detail::check_json_depth(text, "Open311 document");
     json arr;
     try {
       arr = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
       throw Error(ErrorCode::kParse, std::string("Open311 document is not valid JSON: ") + e.what());
     }
     for (std::size_t i = 0; i < arr.size(); ++i) {

@@ -3,9 +3,11 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/json_depth.hpp"
 #include "saring/core/error.hpp"
 #include "saring/core/time.hpp"
 #include "saring/geo/areas.hpp"
@@ -175,7 +177,10 @@ void merge(json& base, const json& layer, const std::string& path) {
 template <typename T>
 T get(const json& j, const std::string& key) {
   auto wrong = [&](const char* what) {
-    throw Error(ErrorCode::kParse, "filter option '" + key + "' " + what + ", got " + j.dump());
+    // replace: a bare override word may hold any bytes, and dump() throws on invalid UTF-8.
+    std::string got = j.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (got.size() > 80) got = got.substr(0, 77) + "...";
+    throw Error(ErrorCode::kParse, "filter option '" + key + "' " + what + ", got " + got);
   };
   if constexpr (std::is_same_v<T, bool>) {
     if (!j.is_boolean()) wrong("must be true or false");
@@ -183,6 +188,12 @@ T get(const json& j, const std::string& key) {
     if (!j.is_string()) wrong("must be a string");
   } else if constexpr (std::is_integral_v<T>) {
     if (!j.is_number_integer()) wrong("must be an integer");
+    // nlohmann's get<int>() would wrap: 4294967297 must not become 1.
+    const bool fits = j.is_number_unsigned()
+                          ? j.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
+                          : j.get<std::int64_t>() >= std::numeric_limits<T>::min() &&
+                                j.get<std::int64_t>() <= std::numeric_limits<T>::max();
+    if (!fits) wrong("is out of range");
   } else {
     if (!j.is_number()) wrong("must be a number");
   }
@@ -311,9 +322,10 @@ FilterOptions from_json(const json& j) {
 }
 
 json parse_layer(const std::string& text, const std::string& origin) {
+  detail::check_json_depth(text, origin);
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     throw Error(ErrorCode::kParse, origin + " is not valid JSON: " + e.what());
   }
 }
@@ -467,7 +479,8 @@ std::unique_ptr<AreaSet> load_geotag_areas(const GeotagSettings& g) {
 }
 
 std::string filter_options_to_json(const FilterOptions& options, int indent) {
-  return to_json(options).dump(indent);
+  // replace: options built in code may hold any bytes; parsed options are valid UTF-8 already.
+  return to_json(options).dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
 FilterOptions parse_filter_options(const std::string& text, const FilterOptions& base) {
@@ -485,9 +498,20 @@ FilterOptions apply_filter_override(const std::string& assignment, const FilterO
   }
   const std::string path = assignment.substr(0, eq);
   const std::string value_text = assignment.substr(eq + 1);
+  // Config files are checked by the JSON parser; an override's key and bare-word value must be
+  // UTF-8 too, or the options could not be printed as JSON (found by fuzz_filter_options).
+  try {
+    (void)json(assignment).dump();
+  } catch (const json::type_error&) {
+    throw Error(ErrorCode::kParse, "filter override of key " + json(path).dump(-1, ' ', false, json::error_handler_t::replace) +
+                                       " is not valid UTF-8");
+  }
+  detail::check_json_depth(value_text, "filter override '" + path + "'");
   json value;
   try {
     value = json::parse(value_text);
+  } catch (const json::out_of_range& e) {  // 1e999: JSON, but no double holds it
+    throw Error(ErrorCode::kParse, "filter override '" + path + "': " + e.what());
   } catch (const json::parse_error&) {
     value = value_text;  // a bare word such as sync=manual or window_s=3d
   }

@@ -18,6 +18,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "core/json_depth.hpp"
 #include "geo/bundled_data.hpp"
 #include "geo/point_index.hpp"
 #include "geo/segment_index.hpp"
@@ -226,6 +227,7 @@ struct AreaSet::Impl {
     if (text.size() > options.max_bytes)
       throw Error(ErrorCode::kLimitExceeded, src + ": GeoJSON is " + std::to_string(text.size()) +
                                                  " bytes, over the limit of " + std::to_string(options.max_bytes));
+    detail::check_json_depth(text, src + ": GeoJSON");
     nlohmann::json doc;
     try {
       doc = nlohmann::json::parse(text.begin(), text.end());

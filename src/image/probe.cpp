@@ -20,6 +20,7 @@ std::uint32_t be16(const std::uint8_t* p) { return (std::uint32_t{p[0]} << 8) | 
 std::uint32_t be32(const std::uint8_t* p) { return (be16(p) << 16) | be16(p + 2); }
 std::uint32_t le16(const std::uint8_t* p) { return (std::uint32_t{p[1]} << 8) | p[0]; }
 std::uint32_t le32(const std::uint8_t* p) { return (le16(p + 2) << 16) | le16(p); }
+std::uint32_t le24(const std::uint8_t* p) { return (std::uint32_t{p[2]} << 16) | le16(p); }
 
 bool starts_with(Bytes b, const char* magic, std::size_t n, std::size_t at = 0) {
   return b.size() >= at + n && std::memcmp(b.data() + at, magic, n) == 0;
@@ -64,8 +65,10 @@ ImageInfo probe_png(Bytes b, std::string_view name) {
 ImageInfo probe_webp(Bytes b, std::string_view name) {
   if (b.size() < 30) fail(name, "truncated WebP header");
   if (starts_with(b, "VP8X", 4, 12)) {
-    const std::uint32_t w = 1 + (le32(&b[24]) & 0xffffff);
-    const std::uint32_t h = 1 + (le32(&b[27]) & 0xffffff);
+    // Canvas width and height minus one, 24 bits each at 24 and 27: reading 32 bits at 27 went one
+    // byte past a 30-byte file (found by fuzz_image_decode).
+    const std::uint32_t w = 1 + le24(&b[24]);
+    const std::uint32_t h = 1 + le24(&b[27]);
     return ImageInfo{ImageFormat::kWebp, static_cast<int>(w), static_cast<int>(h)};
   }
   if (starts_with(b, "VP8L", 4, 12)) {

@@ -110,6 +110,86 @@ TEST(ReportJson, RefusesOversizedLines) {
   }
 }
 
+// A 600 KB line of '[' overflowed the stack (nlohmann's dump() of the extra fields recurses per
+// level); nesting is now refused before parsing, and brackets inside strings do not count.
+TEST(ReportJson, RefusesDeepNesting) {
+  const std::string head = R"({"id":"r","time":"2026-01-01T00:00:00Z","lat":1,"lon":1,"x":)";
+  const std::string deep = head + std::string(300000, '[') + std::string(300000, ']') + "}";
+  try {
+    parse_report_json(deep, 4);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kParse);
+    EXPECT_NE(std::string(e.what()).find("line 4: report nests arrays/objects deeper than 64"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parse_report_json(head + std::string(64, '[') + std::string(64, ']') + "}"), Error);
+  const Report ok = parse_report_json(head + std::string(60, '[') + std::string(60, ']') + "}");
+  EXPECT_NE(ok.extra_json.find("[[[["), std::string::npos);
+  const Report in_string = parse_report_json(head + "1,\"text\":\"" + std::string(1000, '[') + "\\\"{\"}");
+  EXPECT_EQ(in_string.text, std::string(1000, '[') + "\"{");
+}
+
+// Extra fields named like report fields made JSON the parser refuses ("photos": 5), and the
+// filter's journal stores this JSON: the state directory could not be reopened.
+TEST(ReportJson, ExtraFieldsCannotShadowReportFields) {
+  Report r = parse_report_json(kReport);
+  r.photos.clear();
+  r.text.clear();
+  r.extra_json = R"({"photos":5,"text":["x"],"accuracy_m":-1,"client":"web","channel":"android"})";
+  r.accuracy_m.reset();
+  r.client = {};
+  const std::string j = report_to_json(r);
+  const Report back = parse_report_json(j);
+  EXPECT_TRUE(back.photos.empty());
+  EXPECT_TRUE(back.text.empty());
+  EXPECT_FALSE(back.accuracy_m.has_value());
+  EXPECT_EQ(back.extra_json, R"({"channel":"android"})");
+  EXPECT_EQ(report_to_json(back), j);
+  for (const char* bad : {"not json", "[1,2]", "{\"a\":"}) {
+    r.extra_json = bad;
+    try {
+      report_to_json(r);
+      ADD_FAILURE() << "accepted extra_json " << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+      EXPECT_NE(std::string(e.what()).find("'r1': extra_json"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(Decision, NamesRoundTripAndUnknownNamesAreParseErrors) {
+  for (Decision d : {Decision::kAccept, Decision::kDuplicate, Decision::kReview, Decision::kReject}) {
+    EXPECT_EQ(parse_decision(decision_name(d)), d);
+  }
+  for (const std::string name : {std::string(), std::string("Accept"), std::string("rejected"), std::string(" review"),
+                                 std::string("accept\0", 7), std::string(500, 'x')}) {
+    try {
+      parse_decision(name);
+      ADD_FAILURE() << "accepted '" << name << "'";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kParse);
+      EXPECT_LT(std::string(e.what()).size(), 200u);  // a long name is cut in the message
+    }
+  }
+}
+
+TEST(VerdictJson, BadInputIsAParseError) {
+  for (const std::string text : {std::string("{"), std::string("[1]"), std::string(R"({"decision":"accept"})"),
+                                 std::string(R"({"id":"a","decision":"maybe"})"), std::string(R"({"id":5,"decision":"accept"})"),
+                                 std::string(R"({"id":"a","decision":"accept","scores":{"total":"high"}})"),
+                                 std::string(R"({"id":"a","decision":"accept","reasons":[{"score":1}]})"),
+                                 std::string(R"({"id":"a","decision":"accept","reasons":"SPAM_URL"})"),
+                                 std::string(R"({"id":"a","decision":"accept","x":1e999})"),
+                                 R"({"id":"a","decision":"accept","x":)" + std::string(100000, '[')}) {
+    try {
+      parse_verdict_json(text);
+      ADD_FAILURE() << "accepted " << text.substr(0, 80);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kParse) << text.substr(0, 80);
+    }
+  }
+}
+
 TEST(VerdictJson, RoundTrips) {
   Verdict v;
   v.id = "r2";

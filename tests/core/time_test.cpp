@@ -40,5 +40,25 @@ TEST(Duration, ParsesUnits) {
   EXPECT_THROW(parse_duration_seconds("99999999999999999999"), Error);
 }
 
+// A number with a unit overflowed std::int64_t ("99999999999999w" is 6e19 s): durations are now
+// capped at 2^50 seconds, with or without a unit.
+TEST(Duration, RefusesValuesOverTheLimit) {
+  EXPECT_EQ(parse_duration_seconds("1125899906842624"), std::int64_t{1} << 50);
+  EXPECT_EQ(parse_duration_seconds("13031248921d"), std::int64_t{13031248921} * 86400);
+  for (const char* text : {"1125899906842625", "13031248922d", "99999999999999w", "9223372036854775807s",
+                           "1125899906842624m", "999999999999999999999999h"}) {
+    try {
+      parse_duration_seconds(text);
+      ADD_FAILURE() << "accepted " << text;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kParse) << text;
+      EXPECT_NE(std::string(e.what()).find("too large"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(parse_duration_seconds("-5s"), Error);
+  EXPECT_THROW(parse_duration_seconds("5 s"), Error);
+  EXPECT_THROW(parse_duration_seconds(std::string("5\0s", 3)), Error);
+}
+
 }  // namespace
 }  // namespace saring

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "saring/core/error.hpp"
+#include "saring/core/json.hpp"
 
 namespace saring {
 namespace {
@@ -72,6 +73,55 @@ TEST(Open311, BadInputNamesFieldAndPlace) {
   EXPECT_NE(error_of("[{\"service_request_id\":true}]").find("element 0"), std::string::npos);
   EXPECT_NE(error_of("[1, 2").find("not valid JSON"), std::string::npos);
   EXPECT_NE(error_of("[\"x\"]").find("JSON object"), std::string::npos);
+}
+
+// An overflowing number is nlohmann's out_of_range, which escaped as a non-saring exception (the
+// report parser had the same fix earlier); it is now a parse error like any broken JSON.
+TEST(Open311, OverflowingNumbersAreParseErrors) {
+  constexpr const char* kHead = R"({"service_request_id":"x","requested_datetime":"2026-01-01T00:00:00Z",)";
+  EXPECT_NE(error_of(std::string(kHead) + R"("lat":1e999,"long":2})").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kHead) + R"("lat":1,"long":2,"zip":-1e400})").find("line 1"), std::string::npos);
+  EXPECT_NE(error_of(std::string("[") + kHead + R"("lat":1,"long":2e308}])").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kHead) + R"("lat":"1e999","long":2})").find("finite"), std::string::npos);
+}
+
+// An id above INT64_MAX (a JSON unsigned integer) printed as a negative number.
+TEST(Open311, LargeIntegerIdsKeepTheirDigits) {
+  const auto r = parse_open311_request(
+      R"({"service_request_id":18446744073709551615,"lat":1,"long":2,"requested_datetime":"2026-01-01T00:00:00Z"})");
+  EXPECT_EQ(r.id, "18446744073709551615");
+  EXPECT_EQ(parse_open311_request(
+                R"({"service_request_id":-7,"lat":1,"long":2,"requested_datetime":"2026-01-01T00:00:00Z"})").id, "-7");
+  EXPECT_NE(error_of(R"({"service_request_id":1.5,"lat":1,"long":2,"requested_datetime":"2026-01-01T00:00:00Z"})")
+                .find("string or an integer"), std::string::npos);
+}
+
+// Open311 fields named like saring report fields stayed in extra_json under their own names: the
+// report's JSON (which the filter journals) then failed to parse ("photos": 5) or read back a
+// different report (an extra "text" when there was no description). They get a prefix now.
+TEST(Open311, FieldsNamedLikeReportFieldsArePrefixed) {
+  const auto r = parse_open311_request(
+      R"({"service_request_id":"x","lat":1,"long":2,"requested_datetime":"2026-01-01T00:00:00Z",)"
+      R"("photos":5,"text":"lain","accuracy_m":-1,"id":"y","lon":"z","zip":"10110"})");
+  EXPECT_EQ(r.id, "x");
+  EXPECT_TRUE(r.text.empty());
+  EXPECT_NE(r.extra_json.find(R"("open311_photos":5)"), std::string::npos) << r.extra_json;
+  EXPECT_NE(r.extra_json.find(R"("open311_text":"lain")"), std::string::npos);
+  EXPECT_NE(r.extra_json.find(R"("open311_id":"y")"), std::string::npos);
+  EXPECT_NE(r.extra_json.find(R"("zip":"10110")"), std::string::npos);
+  const Report back = parse_report_json(report_to_json(r), 1);
+  EXPECT_EQ(back.id, "x");
+  EXPECT_TRUE(back.text.empty());
+  EXPECT_TRUE(back.photos.empty());
+  EXPECT_FALSE(back.accuracy_m.has_value());
+  EXPECT_EQ(report_to_json(back), report_to_json(r));
+}
+
+TEST(Open311, RefusesDeepNesting) {
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  EXPECT_NE(error_of(deep).find("Open311 document nests arrays/objects deeper than 64"), std::string::npos);
+  EXPECT_NE(error_of(R"({"service_request_id":"x","attributes":)" + deep + "}").find("line 1: Open311 request nests"),
+            std::string::npos);
 }
 
 TEST(Open311, EmptyDocumentIsEmpty) { EXPECT_TRUE(parse_open311(" \n ").empty()); }

@@ -181,5 +181,90 @@ TEST(FilterOptions, ConfigFilePathsAreRelativeToTheFile) {
   std::filesystem::remove_all(dir);
 }
 
+std::string code_and_error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return std::string(error_code_name(e.code())) + ": " + e.what();
+  }
+  return "";
+}
+
+// nlohmann's out_of_range (a number no double holds) escaped from the config and override
+// parsers as a non-saring exception.
+TEST(FilterOptions, OverflowingNumbersAreParseErrors) {
+  EXPECT_NE(code_and_error_of([] { parse_filter_options(R"({"duplicate": {"radius_m": 1e999}})"); })
+                .find("parse: filter config is not valid JSON"),
+            std::string::npos);
+  EXPECT_NE(code_and_error_of([] { apply_filter_override("duplicate.radius_m=1e999", {}); })
+                .find("parse: filter override 'duplicate.radius_m'"),
+            std::string::npos);
+  EXPECT_NE(code_and_error_of([] { apply_filter_override("duplicate.related_categories=[[\"a\"],[-1e400]]", {}); })
+                .find("parse: "),
+            std::string::npos);
+}
+
+// nlohmann's get<int>() wraps: photo_same_max_distance 4294967297 was read as 1 and accepted.
+TEST(FilterOptions, IntegersOutsideTheFieldTypeAreRefused) {
+  for (const char* ov : {"duplicate.photo_same_max_distance=4294967297", "reputation.min_feedback=18446744073709551615",
+                         "duplicate.window_s=18446744073709551615", "photo_reuse.max_distance=-4294967296"}) {
+    EXPECT_NE(code_and_error_of([&] { apply_filter_override(ov, {}); }).find("out of range"), std::string::npos) << ov;
+  }
+  EXPECT_NE(code_and_error_of([] { parse_filter_options(R"({"duplicate": {"geometric_max_side": 4294967808}})"); })
+                .find("parse: filter option 'duplicate.geometric_max_side' is out of range"),
+            std::string::npos);
+  EXPECT_EQ(apply_filter_override("duplicate.photo_same_max_distance=40", {}).duplicate.photo_same_max_distance, 40);
+}
+
+TEST(FilterOptions, DurationOverflowIsNamed) {
+  EXPECT_NE(code_and_error_of([] { apply_filter_override("duplicate.window_s=99999999999999w", {}); })
+                .find("parse: filter option 'duplicate.window_s': duration '99999999999999w' is too large"),
+            std::string::npos);
+}
+
+TEST(FilterOptions, RefusesDeepNesting) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_NE(code_and_error_of([&] { parse_filter_options(R"({"duplicate": {"radius_m": )" + deep + "}}"); })
+                .find("parse: filter config nests arrays/objects deeper than 64"),
+            std::string::npos);
+  EXPECT_NE(code_and_error_of([&] { apply_filter_override("duplicate.related_categories=" + deep, {}); })
+                .find("parse: filter override 'duplicate.related_categories' nests"),
+            std::string::npos);
+}
+
+// Found by fuzz_filter_options: a bare-word override with invalid UTF-8 made the error message's
+// dump() throw nlohmann's type_error (a non-saring exception), and one that was accepted (a model
+// path, a category name) made filter_options_to_json throw.
+TEST(FilterOptions, OverridesMustBeUtf8) {
+  for (const std::string ov : {std::string("duplicate.radius_m=1.5\xec\xec"), std::string("spam.model=/data/m\xff.bin"),
+                               std::string("categories.b\xe9" "cak.radius_m=50"), std::string("journal.sync=\xc3")}) {
+    EXPECT_NE(code_and_error_of([&] { apply_filter_override(ov, {}); }).find("parse: filter override of key \""),
+              std::string::npos) << ov;
+  }
+  EXPECT_NE(code_and_error_of([] { apply_filter_override("categories.b\xe9" "cak.radius_m=50", {}); }).find("not valid UTF-8"),
+            std::string::npos);
+  EXPECT_EQ(apply_filter_override("spam.model=/data/m\xc3\xa9.bin", {}).spam.model, "/data/m\xc3\xa9.bin");
+  // Options built in code may hold any bytes: printing them replaces the invalid ones, never throws.
+  FilterOptions o;
+  o.spam.model = "/data/m\xff.bin";
+  EXPECT_NE(filter_options_to_json(o).find("\xef\xbf\xbd"), std::string::npos);
+  // A long wrong value is cut in the message.
+  const std::string msg = code_and_error_of([] { apply_filter_override("duplicate.radius_m=" + std::string(5000, 'x'), {}); });
+  EXPECT_NE(msg.find("must be a number"), std::string::npos);
+  EXPECT_LT(msg.size(), 300u);
+}
+
+TEST(FilterOptions, MalformedOverridesAreNamed) {
+  EXPECT_NE(code_and_error_of([] { apply_filter_override("=5", {}); }).find("key.path=value"), std::string::npos);
+  EXPECT_NE(code_and_error_of([] { apply_filter_override("duplicate.radius_m", {}); }).find("key.path=value"),
+            std::string::npos);
+  EXPECT_NE(code_and_error_of([] { apply_filter_override("duplicate..radius_m=5", {}); }).find("empty key part"),
+            std::string::npos);
+  EXPECT_NE(code_and_error_of([] { apply_filter_override("duplicate=5", {}); }).find("'duplicate' must be an object"),
+            std::string::npos);
+  EXPECT_NE(code_and_error_of([] { apply_filter_override("duplicate.radius_m=far", {}); }).find("duplicate.radius_m"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace saring

@@ -10,6 +10,7 @@
 #include "saring/core/error.hpp"
 #include "saring/core/json.hpp"
 #include "saring/filter/filter.hpp"
+#include "saring/filter/open311.hpp"
 
 namespace saring {
 namespace {
@@ -290,4 +291,25 @@ TEST(FilterState, ConfirmedRejectIsACandidateBeforeAndAfterReopen) {
 }
 
 }  // namespace
+// An Open311 request carrying a field named like a report field ("photos": 5) was journaled as
+// report JSON that did not parse: the state directory could not be reopened.
+TEST(Persist, Open311RequestWithReportFieldNamesReopens) {
+  const std::string dir = test::fresh_dir("open311_fields");
+  FilterOptions o;
+  o.journal.snapshot_every = 0;  // replay from the journal, where the report JSON is stored
+  o.journal.sync = "none";
+  const Report r = parse_open311_request(
+      R"({"service_request_id":"o1","lat":-6.2,"long":106.8,"requested_datetime":"2026-01-01T00:00:00+07:00",)"
+      R"("description":"Sampah menumpuk","photos":5,"client":"web","accuracy_m":"x"})");
+  Verdict first;
+  {
+    Filter f(o, dir);
+    first = f.submit(r, ReportFeatures{});
+  }
+  Filter again(o, dir);
+  const auto v = again.verdict_of("o1");
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(verdict_to_json(*v), verdict_to_json(first));
+}
+
 }  // namespace saring

@@ -273,6 +273,18 @@ TEST(AreaSet, BrokenGeoJsonIsRefusedClearly) {
   EXPECT_THROW(s.add_geojson(kSquareWithHole, "big", tiny), Error);
 }
 
+// GeoJSON nested deeper than any real boundary file is refused before parsing (the report
+// parser overflowed the stack on such input; GEOS's reader and nlohmann's printer recurse too).
+TEST(AreaSet, DeepNestingIsRefused) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  expect_parse_error(R"({"type":"Feature","properties":{"kode":"1","level":"kelurahan","x":)" + deep +
+                         R"(},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}})",
+                     "bad.geojson: GeoJSON nests arrays/objects deeper than 64");
+  expect_parse_error(R"({"type":"Feature","properties":{"kode":"1","level":"kelurahan"},"geometry":{"type":"Polygon","coordinates":)" +
+                         deep + "}}",
+                     "deeper than 64");
+}
+
 TEST(AreaSet, FilesAndOptions) {
   AreaSet s;
   try {

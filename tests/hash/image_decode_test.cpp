@@ -71,6 +71,29 @@ TEST(ImageProbe, ReadsDeclaredSizeOfEachFormat) {
   EXPECT_EQ(probe_image(file_bytes(kData + "misc-images/modes/F.webp"), "F.webp").format, ImageFormat::kWebp);
 }
 
+// Found by fuzz_image_decode: a 30-byte extended WebP header (VP8X) made the probe read 32 bits
+// at offset 27, one byte past the end. The canvas size is two 24-bit fields at 24 and 27.
+TEST(ImageProbe, ThirtyByteWebpExtendedHeader) {
+  const std::vector<std::uint8_t> crash = {'R',  'I',  'F',  'F',  0x8e, 0x00, 0x00, 0x00, 'W',  'E',
+                                           'B',  'P',  'V',  'P',  '8',  'X',  0x32, 0x59, 0x82, 0x89,
+                                           0x50, 0x00, 0x00, 0x00, 0x89, 0x01, 0x00, 0x01, 0x60, 0x00};
+  const ImageInfo info = probe_image(crash, "fuzz.webp");
+  EXPECT_EQ(info.format, ImageFormat::kWebp);
+  EXPECT_EQ(info.width, 0x189 + 1);
+  EXPECT_EQ(info.height, 0x6001 + 1);
+  std::string msg;
+  EXPECT_EQ(code_of([&] { decode_image_bytes(crash, "fuzz.webp"); }, &msg), ErrorCode::kDecode) << msg;
+  // The largest canvas a VP8X header can declare is refused by the pixel cap, not decoded.
+  std::vector<std::uint8_t> huge = crash;
+  for (std::size_t i = 24; i < 30; ++i) huge[i] = 0xff;
+  EXPECT_EQ(probe_image(huge, "huge.webp").width, 1 << 24);
+  EXPECT_EQ(code_of([&] { decode_image_bytes(huge, "huge.webp"); }), ErrorCode::kLimitExceeded);
+  for (std::size_t n = 0; n < crash.size(); ++n) {  // every shorter prefix is refused by name
+    const std::vector<std::uint8_t> cut(crash.begin(), crash.begin() + static_cast<long>(n));
+    EXPECT_THROW(probe_image(cut, "cut.webp"), Error) << n;
+  }
+}
+
 TEST(ImageDecode, DecodesToRgbInTheRightOrder) {
   Image rgb(8, 8, PixelFormat::kRgb);
   for (int i = 0; i < 64; ++i) {

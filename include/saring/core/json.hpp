@@ -18,6 +18,8 @@ struct ReportParseOptions {
 // Throws Error(kParse) for broken JSON, missing or mistyped fields, NaN/infinite numbers.
 Report parse_report_json(std::string_view json, std::size_t line_no = 0,
                          const ReportParseOptions& options = {});
+// Report::extra_json must be a JSON object (else Error(kInvalidArgument)); keys in it that name a
+// report field are left out, so the output always parses back to the same report.
 std::string report_to_json(const Report& report);
 
 std::string verdict_to_json(const Verdict& verdict);

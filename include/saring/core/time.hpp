@@ -23,7 +23,7 @@ Timestamp parse_rfc3339(std::string_view text);
 std::string format_rfc3339(const Timestamp& t);
 
 // Durations as people write them on a command line or in config: "90s", "15m", "2h", "30d", or
-// a plain number of seconds. Throws Error(kParse) otherwise.
+// a plain number of seconds, at most 2^50 seconds. Throws Error(kParse) otherwise.
 std::int64_t parse_duration_seconds(std::string_view text);
 
 }  // namespace saring

@@ -5,7 +5,8 @@
 // description -> text, lat/long -> lat/lon (numbers or numeric strings), requested_datetime ->
 // time (RFC 3339), media_url -> photos when it is a local path (saring never downloads: http(s)
 // URLs are kept in the report's extra fields only), account_id -> reporter. Other fields are kept
-// in Report::extra_json.
+// in Report::extra_json; one named like a saring report field ("photos", "text", ...) is kept as
+// "open311_<name>" so that it cannot be mistaken for the report's own.
 #pragma once
 
 #include <cstddef>

@@ -61,6 +61,21 @@ TEST(ReportJson, KeepsUnknownClientFacts) {
   EXPECT_NE(report_to_json(only_extra).find(R"("client":{"os":"android 14","rooted":false})"), std::string::npos);
 }
 
+// extra_json set by a caller cannot make report_to_json write JSON that parse_report_json refuses
+// (the filter journals that JSON): the report's own fields win, also inside "client".
+TEST(ReportJson, ExtraFieldsCannotShadowTheReportsOwn) {
+  Report r = parse_report_json(kReport);
+  r.client = {};
+  r.extra_json = R"({"photos": 5, "lat": "north", "client": {"mock_location": "yes", "app": 7, "os": "android"}})";
+  const std::string out = report_to_json(r);
+  const Report back = parse_report_json(out);
+  EXPECT_EQ(back.photos, r.photos);
+  EXPECT_EQ(back.lat, r.lat);
+  EXPECT_FALSE(back.client.mock_location);
+  EXPECT_TRUE(back.client.app.empty());
+  EXPECT_EQ(back.extra_json, R"({"client":{"os":"android"}})");
+}
+
 TEST(ReportJson, BadExtraJsonIsANamedError) {
   Report r = parse_report_json(kReport);
   r.extra_json = "{not json";

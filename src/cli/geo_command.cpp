@@ -78,32 +78,23 @@ nlohmann::ordered_json result_json(const Report& report, const GeotagResult& r, 
 }
 
 int run_geo(const GeoArgs& args) {
-  std::unique_ptr<AreaSet> own;
-  const AreaSet* areas = &AreaSet::jakarta();
   const bool configured = !args.config.empty() || !args.overrides.empty();
-  GeotagOptions options;
-  if (configured) {
-    const FilterOptions filter_options = load_filter_options(args.config, args.overrides);
-    options = filter_options.geotag;  // the GeotagOptions part of the filter's settings
-    if (args.areas.empty() && args.water.empty()) {
-      own = load_geotag_areas(filter_options.geotag);
-      if (own) areas = own.get();
-    }
-  }
+  GeotagSettings settings;  // the filter config's geotag section
+  if (configured) settings = load_filter_options(args.config, args.overrides).geotag;
+  GeotagOptions options;  // without a config, the geo module's own defaults
+  if (configured) options = settings;
+  // --areas / --water name the areas instead of the config; both are loaded as the filter loads them.
   if (!args.areas.empty() || !args.water.empty()) {
-    own = std::make_unique<AreaSet>();
-    if (args.areas.empty()) {  // only --water: the bundled levels with another water layer
-      for (std::size_t l = 0; l < kAreaLevelCount; ++l) {
-        AreaLoadOptions o;
-        o.level = static_cast<AreaLevel>(l);
-        const auto name = area_level_name(static_cast<AreaLevel>(l));
-        own->add_geojson(AreaSet::bundled_geojson(name), "bundled " + std::string(name), o);
-      }
+    settings.areas.clear();
+    for (const auto& path : args.areas) {
+      AreaFile f;  // the default property names, as --areas always read
+      f.path = path;
+      settings.areas.push_back(std::move(f));
     }
-    for (const auto& f : args.areas) own->add_geojson_file(f);
-    if (!args.water.empty()) own->set_water_geojson_file(args.water);
-    areas = own.get();
+    settings.water = args.water;
   }
+  const std::unique_ptr<AreaSet> own = load_geotag_areas(settings);
+  const AreaSet* areas = own ? own.get() : &AreaSet::jakarta();
   std::vector<AreaLevel> distance_levels;
   for (const auto& name : args.distance_to) distance_levels.push_back(parse_area_level(name));
   if (!configured || args.max_speed_given) options.max_speed_kmh = args.max_speed_kmh;

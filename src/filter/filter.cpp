@@ -223,7 +223,7 @@ void check_report(const Report& r) {
 Filter::Filter(FilterOptions options, const std::string& state_dir) : impl_(std::make_unique<Impl>()) {
   options.validate();
   impl_->options = std::move(options);
-  impl_->areas = detail::load_areas(impl_->options);
+  if (impl_->options.geotag.enabled) impl_->areas = load_geotag_areas(impl_->options.geotag);
   impl_->geo = std::make_unique<GeotagChecker>(detail::make_geotag_checker(impl_->options, impl_->areas.get()));
   impl_->state.geo_history = detail::make_geo_history(impl_->options);
   // The configured model; a snapshot (which holds the model as feedback updated it) replaces it.

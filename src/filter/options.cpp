@@ -244,12 +244,7 @@ FilterOptions from_json(const json& j) {
   const auto& rc = d.at("related_categories");
   if (!rc.is_array()) throw Error(ErrorCode::kParse, "filter option 'duplicate.related_categories' must be an array of arrays of strings");
   od.related_categories.clear();
-  for (const auto& group : rc) {
-    if (!group.is_array()) throw Error(ErrorCode::kParse, "filter option 'duplicate.related_categories' must be an array of arrays of strings");
-    std::vector<std::string> g;
-    for (const auto& c : group) g.push_back(get<std::string>(c, "duplicate.related_categories"));
-    od.related_categories.push_back(std::move(g));
-  }
+  for (const auto& group : rc) od.related_categories.push_back(get_strings(group, "duplicate.related_categories"));
   const auto& p = j.at("photo_reuse");
   o.photo_reuse.retention_s = get<std::int64_t>(p.at("retention_s"), "photo_reuse.retention_s");
   o.photo_reuse.max_distance = get<int>(p.at("max_distance"), "photo_reuse.max_distance");

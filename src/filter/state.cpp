@@ -189,10 +189,6 @@ double geodesic_m(double lat1, double lon1, double lat2, double lon2) {
   return haversine_m({lat1, lon1}, {lat2, lon2});
 }
 
-std::unique_ptr<AreaSet> load_areas(const FilterOptions& o) {
-  return o.geotag.enabled ? load_geotag_areas(o.geotag) : nullptr;
-}
-
 GeotagChecker make_geotag_checker(const FilterOptions& o, const AreaSet* areas) {
   // Every GeotagOptions field, as configured (GeotagSettings is-a GeotagOptions).
   const GeotagOptions& g = o.geotag;

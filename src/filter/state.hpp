@@ -380,11 +380,8 @@ struct State {
 double geodesic_m(double lat1, double lon1, double lat2, double lon2);
 std::uint64_t grid_cell(double lat, double lon);
 
-// The geo module's checker configured from FilterOptions::geotag, over the bundled Jakarta areas.
-// The areas `options.geotag` names (areas, water), or null for the bundled DKI Jakarta set.
-// Throws Error naming the option and the file when one cannot be read.
-std::unique_ptr<AreaSet> load_areas(const FilterOptions& options);
-// `areas` must outlive the checker; null: AreaSet::jakarta().
+// The geo module's checker configured from FilterOptions::geotag, over `areas`
+// (load_geotag_areas; null: AreaSet::jakarta()), which must outlive it.
 GeotagChecker make_geotag_checker(const FilterOptions& options, const AreaSet* areas);
 GeoHistory make_geo_history(const FilterOptions& options);
 

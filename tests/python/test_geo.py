@@ -246,3 +246,18 @@ def test_cli_config_sets_every_geotag_option_and_the_areas(cli, tmp_path):
     assert "GEO_LOW_PRECISION" not in [r["code"] for r in plain["jkt"]["reasons"]]
     bad = subprocess.run([cli, "geo", "--set", "geotag.no_such_option=1", str(src)], capture_output=True, text=True)
     assert bad.returncode == 2 and "geotag.no_such_option" in bad.stderr
+    # --areas names the areas instead of the config (a feature without a level property needs one
+    # from somewhere: here the file's features carry it); --water alone keeps the bundled levels.
+    kota["features"][0]["properties"]["level"] = "kabupaten_kota"
+    (tmp_path / "kota_level.geojson").write_text(json.dumps(kota))
+    by_flag = geo("--areas", str(tmp_path / "kota_level.geojson"))
+    assert by_flag["bdg"]["areas"] == configured["bdg"]["areas"] and by_flag["bdg"]["reasons"] == []
+    assert [r["code"] for r in by_flag["jkt"]["reasons"]] == ["GEO_OUTSIDE_SERVICE_AREA"]
+    lake = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {
+        "type": "Polygon", "coordinates": [[[106.0, -5.0], [106.1, -5.0], [106.1, -4.9], [106.0, -4.9], [106.0, -5.0]]]}}]}
+    (tmp_path / "lake.geojson").write_text(json.dumps(lake))
+    water_only = geo("--water", str(tmp_path / "lake.geojson"))
+    assert water_only["jkt"]["areas"] == plain["jkt"]["areas"] and water_only["jkt"]["reasons"] == []
+    missing = subprocess.run([cli, "geo", "--areas", str(tmp_path / "nope.geojson"), str(src)], capture_output=True,
+                             text=True)
+    assert missing.returncode == 2 and "nope.geojson" in missing.stderr

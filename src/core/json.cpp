@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json_depth.hpp"
+#include "core/report_fields.hpp"
 #include "saring/core/error.hpp"
 
 namespace saring {
@@ -54,8 +55,6 @@ std::vector<std::string> get_strings(const json& obj, const char* field, std::si
   return out;
 }
 
-const std::initializer_list<const char*> kKnownFields = {
-    "id", "reporter", "time", "lat", "lon", "accuracy_m", "category", "text", "photos", "videos", "client"};
 
 }  // namespace
 
@@ -122,9 +121,7 @@ Report parse_report_json(std::string_view text, std::size_t line_no, const Repor
   }
   json extra = json::object();
   for (auto it = obj.begin(); it != obj.end(); ++it) {
-    bool known = false;
-    for (const char* f : kKnownFields) known = known || it.key() == f;
-    if (!known) extra[it.key()] = it.value();
+    if (!detail::is_report_field(it.key())) extra[it.key()] = it.value();
   }
   // Client facts saring does not know (os, device, ...) are kept too, under "client" in the
   // extra fields, so a report written back out still carries them (REPORT_FORMAT.md).
@@ -153,8 +150,8 @@ std::string report_to_json(const Report& r) {
     // The report's own fields win: an extra "photos": 5 left in place (as an Open311 request could
     // bring) made JSON that parse_report_json refuses, and the filter journals this JSON. Unknown
     // client facts stay (under "client"), but not the client fields saring itself writes.
-    for (const char* f : kKnownFields) {
-      if (std::string_view(f) != "client") obj.erase(f);
+    for (const std::string_view f : detail::kReportFields) {
+      if (f != "client") obj.erase(std::string(f));
     }
     if (const auto c = obj.find("client"); c != obj.end() && c->is_object()) {
       c->erase("mock_location");

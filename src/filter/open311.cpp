@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json_depth.hpp"
+#include "core/report_fields.hpp"
 #include "saring/core/error.hpp"
 #include "saring/core/time.hpp"
 
@@ -84,15 +85,11 @@ Report from_object(const json& obj, std::size_t line_no) {
                                         "lat", "long", "requested_datetime"};
     // Names of saring's own report fields: an Open311 "photos" or "text" kept under its own name
     // would read back as the report's field (or make its JSON invalid), so it gets a prefix.
-    static const char* const report_fields[] = {"id", "reporter", "time", "lat", "lon", "accuracy_m",
-                                                "category", "text", "photos", "videos", "client"};
     bool is_known = false;
     for (const char* k : known) is_known = is_known || it.key() == k;
     if (it.key() == "media_url" && !remote) is_known = true;
     if (is_known) continue;
-    bool clashes = false;
-    for (const char* k : report_fields) clashes = clashes || it.key() == k;
-    extra[clashes ? "open311_" + it.key() : it.key()] = it.value();
+    extra[detail::is_report_field(it.key()) ? "open311_" + it.key() : it.key()] = it.value();
   }
   if (!extra.empty()) r.extra_json = extra.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;

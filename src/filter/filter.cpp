@@ -3,10 +3,15 @@
 #include <atomic>
 #include <cmath>
 #include <deque>
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <unordered_set>
 #include <shared_mutex>
 
 #include "handoff_lock.hpp"
 #include "persist.hpp"
+#include "photo_store.hpp"
 #include "saring/core/error.hpp"
 #include "saring/core/json.hpp"
 #include "saring/geo/exif.hpp"
@@ -37,12 +42,53 @@ FeedbackAction parse_feedback_action(std::string_view name) {
 }
 
 namespace {
+// Writes a photo given as bytes somewhere the geometric check can read it again, and returns its
+// path: (photo index among the bytes, the bytes, a file extension for the format).
+using PhotoSink = std::function<std::string(std::size_t, std::span<const std::uint8_t>, std::string_view)>;
+
+std::string_view extension_of(ImageFormat f) {
+  switch (f) {
+    case ImageFormat::kJpeg: return "jpg";
+    case ImageFormat::kPng: return "png";
+    case ImageFormat::kWebp: return "webp";
+    case ImageFormat::kBmp: return "bmp";
+    case ImageFormat::kTiff: return "tif";
+    case ImageFormat::kPnm: return "pnm";
+    case ImageFormat::kUnknown: break;
+  }
+  return "img";
+}
+
+// EXIF, PDQ and its dihedral variants of one photo's bytes into `p`; returns the decoded pixels.
+// Throws Error when the bytes do not decode.
+Image hash_photo(std::span<const std::uint8_t> bytes, const std::string& what, PhotoFeatures& p) {
+  try {
+    p.exif = read_photo_exif(bytes);
+  } catch (const Error&) {
+  }
+  Image image = decode_image_bytes(bytes, what);
+  const PdqDihedralHashes d = pdq_hash_dihedral(image.view());
+  p.pdq = d.hashes[static_cast<int>(Dihedral::kOriginal)];
+  p.dihedral = d.hashes;
+  p.quality = d.quality;
+  return image;
+}
+
 // compute_features; with `prepared`, each photo's bytes (and its pixels when ORB would decode it
 // at full size anyway) are kept, moved, not copied, for the geometric check of the report being
-// submitted (detail::OrbCache::Prepared). `orb` tells which.
+// submitted (detail::OrbCache::Prepared). `orb` tells which. Photos given as bytes follow the
+// paths, in order; with `sink` the ones that decode are written out through it (their paths are
+// appended to `stored_paths`), without it they keep an empty path (hashes only).
 ReportFeatures features_of(const Report& report, std::vector<detail::PreparedPhoto>* prepared,
-                           const GeometricOptions& orb = {}) {
+                           const GeometricOptions& orb = {}, const PhotoSink* sink = nullptr,
+                           std::vector<std::string>* stored_paths = nullptr) {
   ReportFeatures f;
+  auto keep = [&](const std::string& path, std::vector<std::uint8_t> bytes, Image image) {
+    // A large JPEG's full-size pixels go now, as compute_features lets them go: ORB decodes it
+    // again at reduced scale from the bytes.
+    if (!detail::orb_decode_is_full_size(probe_image(bytes, path), orb)) image = Image();
+    prepared->push_back({path, std::move(bytes), std::move(image)});
+  };
   for (const auto& path : report.photos) {
     PhotoFeatures p;
     p.path = path;
@@ -51,27 +97,61 @@ ReportFeatures features_of(const Report& report, std::vector<detail::PreparedPho
     // EXIF) and the verdict still comes, with the reason why (IMG_UNREADABLE).
     try {
       std::vector<std::uint8_t> bytes = read_file_bytes(path, DecodeOptions{}.max_input_bytes);
-      try {
-        p.exif = read_photo_exif(bytes);
-      } catch (const Error&) {
-      }
-      Image image = decode_image_bytes(bytes, path);
-      const PdqDihedralHashes d = pdq_hash_dihedral(image.view());
-      p.pdq = d.hashes[static_cast<int>(Dihedral::kOriginal)];
-      p.dihedral = d.hashes;
-      p.quality = d.quality;
-      if (prepared) {
-        // A large JPEG's full-size pixels go now, as compute_features lets them go: ORB decodes it
-        // again at reduced scale from the bytes.
-        if (!detail::orb_decode_is_full_size(probe_image(bytes, path), orb)) image = Image();
-        prepared->push_back({path, std::move(bytes), std::move(image)});
-      }
+      Image image = hash_photo(bytes, path, p);
+      if (prepared) keep(path, std::move(bytes), std::move(image));
     } catch (const Error& e) {
       p.error = e.what();
     }
     f.photos.push_back(std::move(p));
   }
+  for (std::size_t i = 0; i < report.photo_bytes.size(); ++i) {
+    const PhotoBytes& given = report.photo_bytes[i];
+    const std::string what = "photo bytes " + (given.name.empty() ? "#" + std::to_string(i + 1) : "'" + given.name + "'") +
+                             " of report '" + report.id + "'";
+    PhotoFeatures p;
+    p.quality = 0;
+    Image image;
+    ImageFormat format = ImageFormat::kUnknown;
+    try {
+      const std::uint64_t limit = DecodeOptions{}.max_input_bytes;
+      if (given.data.size() > limit) {
+        throw Error(ErrorCode::kLimitExceeded, what + ": " + std::to_string(given.data.size()) + " bytes, above the limit of " +
+                                                   std::to_string(limit));
+      }
+      image = hash_photo(given.data, what, p);
+      format = probe_image(given.data, what).format;
+    } catch (const Error& e) {
+      p.error = e.what();
+    }
+    // Only photos that decode are stored: nothing could compare the others later. A store that
+    // cannot write fails the submit (kIo), like a journal that cannot.
+    if (sink && p.error.empty()) {
+      p.path = (*sink)(i, given.data, extension_of(format));
+      stored_paths->push_back(p.path);
+      // A copy: the report is the caller's.
+      if (prepared) keep(p.path, given.data, std::move(image));
+    }
+    f.photos.push_back(std::move(p));
+  }
   return f;
+}
+
+// The report without its photo bytes (they are in the photo store by then): what is journaled.
+Report without_photo_bytes(const Report& r) {
+  Report out;
+  out.id = r.id;
+  out.reporter = r.reporter;
+  out.time = r.time;
+  out.lat = r.lat;
+  out.lon = r.lon;
+  out.accuracy_m = r.accuracy_m;
+  out.category = r.category;
+  out.text = r.text;
+  out.photos = r.photos;
+  out.videos = r.videos;
+  out.client = r.client;
+  out.extra_json = r.extra_json;
+  return out;
 }
 }  // namespace
 
@@ -104,6 +184,8 @@ struct Filter::Impl {
   std::uint64_t footprints_from = 1;
   std::size_t footprint_count = 0;
   mutable detail::OrbCache orb;
+  // Photos given as bytes: <state>/photos, or a private temporary directory when in memory.
+  std::unique_ptr<detail::PhotoStore> store;
   std::unique_ptr<GeotagChecker> geo;
   // Group commit: appended_seq is what the journal holds, synced_seq what is on disk.
   std::mutex sync_mu;
@@ -138,6 +220,58 @@ struct Filter::Impl {
     }
     appended_seq = state.seq;
     synced_seq = state.seq;
+    adopt_stored_photos();
+  }
+
+  // After a load: the retained reports' stored photos are looked up in this store directory (the
+  // state directory may have moved since they were journaled), and the store keeps only those.
+  void adopt_stored_photos() {
+    state.photo_store = store.get();
+    state.released_photos.clear();  // the sweep below deletes them
+    const std::string sdir = store->dir();
+    std::unordered_set<std::string> keep;
+    for (std::uint64_t slot = state.shrink_slot; slot < state.next_slot; ++slot) {
+      detail::Retained& r = state.at(slot);
+      const std::string prefix = detail::photo_store_name_prefix(r.id);
+      for (auto& p : r.photos) {
+        if (p.path.empty()) continue;
+        const std::string name = std::filesystem::path(p.path).filename().string();
+        if (name.compare(0, prefix.size(), prefix) != 0) continue;
+        p.path = sdir + "/" + name;
+        keep.insert(p.path);
+      }
+    }
+    store->sweep(keep);
+  }
+
+  // The verdict already given to `id`, made durable first (it may have been committed by another
+  // thread that has not synced yet); none when the id is not held.
+  std::optional<Verdict> held_verdict(const std::string& id) {
+    auto lock = read_lock();
+    const auto* held = state.find(id);
+    if (!held) return std::nullopt;
+    Verdict v = detail::decode_verdict(held->verdict, held->id);
+    const std::uint64_t seq = state.seq;
+    lock.unlock();
+    after_commit(seq);
+    return v;
+  }
+
+  // Deletes the photo files of reports that left the duplicate retention in the commit just
+  // applied (called with the writer lock held; the files go after it is released).
+  std::vector<std::string> take_released_locked() {
+    std::vector<std::string> out;
+    out.swap(state.released_photos);
+    return out;
+  }
+  void remove_photos(const std::vector<std::string>& paths) {
+    for (const auto& p : paths) store->remove(p);
+  }
+
+  // Writes photo `index` of `report`'s bytes to the store (durably when verdicts must be).
+  std::string store_photo(const Report& report, std::size_t index, std::span<const std::uint8_t> bytes,
+                          std::string_view extension) {
+    return store->put(report.id, index, bytes, extension, persistent() && options.journal.sync == "always");
   }
 
   void write_snapshot_locked() {
@@ -231,6 +365,10 @@ Filter::Filter(FilterOptions options, const std::string& state_dir) : impl_(std:
     impl_->state.spam_model = std::make_unique<SpamModel>(SpamModel::load(impl_->options.spam.model));
   }
   impl_->dir = state_dir;
+  // Absolute, so the paths journaled for stored photos do not depend on the working directory.
+  impl_->store = std::make_unique<detail::PhotoStore>(
+      state_dir.empty() ? std::string() : std::filesystem::absolute(state_dir).lexically_normal().string() + "/photos");
+  impl_->state.photo_store = impl_->store.get();
   if (impl_->persistent()) impl_->load();
 }
 
@@ -246,20 +384,59 @@ Filter::~Filter() {
 }
 
 Verdict Filter::submit(const Report& report) {
+  check_report(report);
+  // A replayed id gets its verdict without its photos being read, hashed or stored again.
+  if (auto held = impl_->held_verdict(report.id)) return *held;
   // Hashing's decoded photos stay at hand for this submit's geometric checks: the new report's
   // ORB features then need no second read or decode (the ORB work itself is still this call's).
   std::vector<detail::PreparedPhoto> prepared;
   GeometricOptions orb;
   orb.max_side = impl_->options.duplicate.geometric_max_side;
-  const ReportFeatures features =
-      features_of(report, impl_->options.duplicate.geometric_check ? &prepared : nullptr, orb);
+  std::vector<detail::PreparedPhoto>* keep = impl_->options.duplicate.geometric_check ? &prepared : nullptr;
+  if (report.photo_bytes.empty()) {
+    const ReportFeatures features = features_of(report, keep, orb);
+    const detail::OrbCache::Prepared scope(&prepared);
+    return submit(report, features);
+  }
+  // Photos given as bytes go to the photo store; the report is journaled with their paths.
+  Report stored = without_photo_bytes(report);
+  const PhotoSink sink = [&](std::size_t i, std::span<const std::uint8_t> bytes, std::string_view ext) {
+    return impl_->store_photo(report, i, bytes, ext);
+  };
+  const ReportFeatures features = features_of(report, keep, orb, &sink, &stored.photos);
   const detail::OrbCache::Prepared scope(&prepared);
-  return submit(report, features);
+  return submit(stored, features);
 }
 
 Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
   check_report(report);
   Impl& m = *impl_;
+  if (!report.photo_bytes.empty()) {
+    // Features from compute_features(report): the paths' photos, then the bytes' photos.
+    const std::size_t paths = report.photos.size();
+    if (features.photos.size() != paths + report.photo_bytes.size()) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "report '" + report.id + "' has " + std::to_string(paths) + " photo paths and " +
+                      std::to_string(report.photo_bytes.size()) + " photos as bytes, but its features hold " +
+                      std::to_string(features.photos.size()) + " photos (compute_features gives paths, then bytes)");
+    }
+    if (auto held = m.held_verdict(report.id)) return *held;
+    Report stored = without_photo_bytes(report);
+    ReportFeatures with_paths = features;
+    for (std::size_t i = 0; i < report.photo_bytes.size(); ++i) {
+      PhotoFeatures& p = with_paths.photos[paths + i];
+      const auto& data = report.photo_bytes[i].data;
+      if (!p.error.empty() || !p.path.empty() || data.empty()) continue;
+      ImageFormat format = ImageFormat::kUnknown;
+      try {
+        format = probe_image(data, report.id).format;
+      } catch (const Error&) {
+      }
+      p.path = m.store_photo(report, i, data, extension_of(format));
+      stored.photos.push_back(p.path);
+    }
+    return submit(stored, with_paths);
+  }
   Verdict verdict;
   std::uint64_t seen_seq;
   std::optional<detail::ContextReads> reads;
@@ -293,6 +470,7 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
   detail::Retained prepared = detail::retained_of(report, features, verdict, &shingles);
   std::string record = m.persistent() ? detail::encode_submit(report, features, verdict_to_json(verdict)) : std::string();
   std::uint64_t my_seq;
+  std::vector<std::string> released;
   {
     auto lock = m.write_lock();
     if (const auto* held = m.state.find(report.id)) {
@@ -315,8 +493,10 @@ Verdict Filter::submit(const Report& report, const ReportFeatures& features) {
     detail::apply_submit(m.state, m.options, report, features, verdict, &m.next_footprint_locked(), &prepared);
     m.record_footprint_locked();
     my_seq = m.state.seq;
+    released = m.take_released_locked();
     m.maybe_snapshot_locked();
   }
+  m.remove_photos(released);
   m.after_commit(my_seq);
   return verdict;
 }
@@ -378,6 +558,7 @@ std::vector<std::string> Filter::incident_members(const std::string& report_id) 
 void Filter::sync() {
   Impl& m = *impl_;
   if (!m.persistent()) return;
+  m.store->sync();  // stored photos before the records that name them
   std::lock_guard lock(m.sync_mu);
   const std::uint64_t target = m.appended_seq.load();
   if (m.synced_seq >= target) return;

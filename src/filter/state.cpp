@@ -134,9 +134,19 @@ void incident_add(State& s, Retained& r, std::uint64_t slot, const std::string& 
   r.incident = key;
 }
 
+// The report's photos in the photo store go to s.released_photos: past the duplicate retention
+// nothing reads them (photo reuse works from the hashes).
+void release_stored_photos(State& s, const Retained& r) {
+  if (!s.photo_store) return;
+  for (const auto& p : r.photos) {
+    if (!p.path.empty() && s.photo_store->owns(p.path, r.id)) s.released_photos.push_back(p.path);
+  }
+}
+
 void shrink(State& s, std::uint64_t slot, Footprint* fp) {
   Retained& r = s.at(slot);
   if (r.flags & kFlagShrunk) return;
+  release_stored_photos(s, r);
   if (fp) fp->cells.push_back(grid_cell(r.lat, r.lon));
   grid_remove(s, r, slot);
   r.flags |= kFlagShrunk;
@@ -159,6 +169,7 @@ void evict_and_shrink(State& s, const FilterOptions& o, Footprint* fp) {
     }
     grid_remove(s, r, slot);
     incident_remove(s, r, slot);
+    if (!(r.flags & kFlagShrunk)) release_stored_photos(s, r);
     s.by_id.erase(HashedSlots::hash(r.id), slot);
     for (std::size_t k = 0; k < r.photos.size(); ++k) {
       if (r.photos[k].trusted()) s.photos.erase(photo_key(slot, k));

@@ -20,6 +20,7 @@
 #include "core/flat_hash_table.hpp"
 #include "core/hash_mix.hpp"
 #include "orb_cache.hpp"
+#include "photo_store.hpp"
 #include "saring/filter/filter.hpp"
 #include "saring/filter/similarity.hpp"
 #include "saring/geo/geotag.hpp"
@@ -361,6 +362,11 @@ struct State {
   // snapshot sorts the keys instead.
   std::unordered_map<std::string, std::vector<std::uint64_t>> incidents;
   ReporterTable reporters;
+  // The filter's photo store (photos given as bytes; not state of its own: set by the filter
+  // after every load). A report that leaves the duplicate retention hands its stored photos'
+  // paths to `released_photos`, for the filter to delete once the commit is done.
+  const PhotoStore* photo_store = nullptr;
+  std::vector<std::string> released_photos;
 
   std::optional<std::uint64_t> slot_of(std::string_view id) const {
     return by_id.find(HashedSlots::hash(id), [&](std::uint64_t slot) { return at(slot).id == id; });

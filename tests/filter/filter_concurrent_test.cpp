@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <filesystem>
 #include <cstdio>
 #include <map>
 #include <random>
@@ -177,6 +178,46 @@ void run_serial_equivalence(std::uint64_t seed, int threads, int per_thread) {
 
 TEST(FilterConcurrent, VerdictsEqualSerialCommitOrder) {
   for (std::uint64_t seed = 1; seed <= 6; ++seed) run_serial_equivalence(seed, 4, 250);
+}
+
+}  // namespace
+}  // namespace saring
+
+namespace saring {
+namespace {
+
+// Photos as bytes from several threads: each report's photo lands in the store once, the same
+// report submitted by two threads at once gets one verdict, and a replay stores nothing new.
+TEST(FilterConcurrent, PhotoBytesFromManyThreads) {
+  const std::string state = test::fresh_dir("concurrent_photo_bytes");
+  const std::string data = std::string(SARING_TEST_DATA_DIR) + "/filter/";
+  std::vector<PhotoBytes> photos;
+  for (const char* name : {"scene.jpg", "scene_other_angle.jpg", "scene_crop.jpg", "other.jpg"}) {
+    const std::string bytes = detail::read_file_bytes(data + name);
+    photos.push_back({std::vector<std::uint8_t>(bytes.begin(), bytes.end()), name});
+  }
+  FilterOptions o;
+  o.journal.sync = "none";
+  Filter f(o, state);
+  constexpr int kReports = 12;
+  std::vector<std::string> verdicts[2];
+  auto work = [&](int t) {
+    for (int i = 0; i < kReports; ++i) {
+      Report r = test::make_report("r" + std::to_string(i), "2026-10-01T08:00:00+07:00", -6.2 - 0.0001 * (i % 4), 106.8);
+      r.time.unix += 60 * i;
+      r.photo_bytes = {photos[i % photos.size()]};
+      verdicts[t].push_back(verdict_to_json(f.submit(r)));  // both threads submit every report
+    }
+  };
+  std::thread a(work, 0), b(work, 1);
+  a.join();
+  b.join();
+  EXPECT_EQ(verdicts[0], verdicts[1]);
+  EXPECT_EQ(f.stats().committed, static_cast<std::uint64_t>(kReports));
+  std::size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(state + "/photos")) files += e.path().filename().string()[0] != '.';
+  // Two first submits of one id may both write (same name, same bytes): still one file each.
+  EXPECT_EQ(files, static_cast<std::size_t>(kReports));
 }
 
 }  // namespace

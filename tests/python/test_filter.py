@@ -135,6 +135,35 @@ def test_unreadable_photo_is_named(tmp_path):
     assert v.decision in ("accept", "review")
 
 
+def test_photos_as_bytes(data_dir, tmp_path):
+    """Photos handed over as bytes are stored in the state and compared like paths (the other angle
+    of a scene needs the geometric check, which reads the first report's photo back)."""
+    d = data_dir / "filter"
+    a = report("a", "2026-10-01T08:00:00+07:00", -6.2, 106.8, category="jalan_rusak")
+    a.photo_bytes = [(d / "scene.jpg").read_bytes()]
+    b = report("b", "2026-10-01T09:00:00+07:00", -6.2003, 106.8, category="jalan_rusak")
+    b.photo_bytes = [saring.PhotoBytes(bytearray((d / "scene_other_angle.jpg").read_bytes()), "angle.jpg")]
+    assert b.photo_bytes[0].name == "angle.jpg" and b.photo_bytes[0].data[:2] == b"\xff\xd8"
+    assert "photo_bytes" not in a.to_json()  # not part of the JSON form
+    state = tmp_path / "state"
+    opts = saring.FilterOptions.load(overrides=["journal.sync=none"])
+    f = saring.Filter(opts, str(state))
+    assert f.submit(a).decision == "accept"
+    vb = f.submit(b)
+    assert vb.decision == "duplicate" and vb.duplicate_of == "a"
+    assert "DUP_SAME_SCENE" in [x.code for x in vb.reasons]
+    assert len(list((state / "photos").iterdir())) == 2
+    # compute_features hashes the bytes too (after the paths), storing nothing
+    feats = saring.compute_features(b)
+    assert len(feats.photos) == 1 and feats.photos[0].pdq is not None and feats.photos[0].path == ""
+    bad = report("c", "2026-10-01T09:00:00+07:00", -6.25, 106.85)
+    bad.photo_bytes = [saring.PhotoBytes(b"not a photo", "upload.jpg")]
+    vc = f.submit(bad)
+    assert any(x.code == "IMG_UNREADABLE" and "upload.jpg" in x.detail for x in vc.reasons)
+    with pytest.raises(TypeError):
+        bad.photo_bytes = ["a string is not bytes"]
+
+
 def test_photo_features_carry_dihedral_hashes_and_exif():
     # What a backend that hashes photos elsewhere hands in: the 8 dihedral hashes (photo reuse then
     # finds a rotated copy) and the EXIF facts (the geotag checks compare the photo's GPS with the pin).

@@ -2,6 +2,7 @@
 // form defined in ../shared/REPORT_FORMAT.md (see saring/core/json.hpp).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,15 @@ struct ClientInfo {
   std::string app;                    // app version
 };
 
+// A photo handed over as its encoded bytes (JPEG, PNG, WebP, ...) rather than a path, for a
+// backend that holds uploads in memory. The filter writes the ones it can decode to its photo store
+// (see saring/filter/filter.hpp), so later reports can still be checked against them; the JSON
+// form has no field for bytes (REPORT_FORMAT.md: photos are paths).
+struct PhotoBytes {
+  std::vector<std::uint8_t> data;
+  std::string name;  // for messages only (e.g. the upload's file name); may be empty
+};
+
 struct Report {
   std::string id;                     // the backend's id, unique
   std::string reporter;               // opaque reporter id; empty when not given
@@ -31,6 +41,7 @@ struct Report {
   std::string category;               // e.g. "jalan_rusak"; empty when not given
   std::string text;                   // free text as sent (may be invalid UTF-8)
   std::vector<std::string> photos;    // local paths
+  std::vector<PhotoBytes> photo_bytes;  // more photos, as bytes (C++ and Python; not in the JSON form)
   std::vector<std::string> videos;    // local paths
   ClientInfo client;
   std::string extra_json;             // fields saring does not know, kept verbatim as a JSON object

@@ -1,0 +1,191 @@
+#include "photo_store.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include "core/hash_mix.hpp"
+#include "saring/core/error.hpp"
+
+namespace saring::detail {
+namespace {
+
+[[noreturn]] void io_error(const std::string& what, const std::string& path) {
+  throw Error(ErrorCode::kIo, "photo store: " + what + " '" + path + "': " + std::strerror(errno));
+}
+
+std::string hex16(std::uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+void fsync_path(const std::string& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) io_error("cannot open", path);
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) io_error("cannot fsync", path);
+}
+
+}  // namespace
+
+std::uint64_t photo_store_id_hash(std::string_view report_id) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : report_id) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return mix64(h);
+}
+
+std::string photo_store_name_prefix(std::string_view report_id) { return hex16(photo_store_id_hash(report_id)) + "-"; }
+
+std::uint64_t photo_store_content_hash(std::span<const std::uint8_t> bytes) {
+  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ bytes.size();
+  std::size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, bytes.data() + i, 8);
+    h = (h ^ mix64(w)) * 0xff51afd7ed558ccdull;
+  }
+  std::uint64_t tail = 0;
+  for (std::size_t k = 0; i < bytes.size(); ++i, ++k) tail |= static_cast<std::uint64_t>(bytes[i]) << (8 * k);
+  return mix64(h ^ mix64(tail + 1));
+}
+
+PhotoStore::PhotoStore(std::string dir) : dir_(std::move(dir)), temporary_(dir_.empty()) {}
+
+PhotoStore::~PhotoStore() {
+  if (temporary_ && made_) {
+    std::error_code ec;  // a destructor must not throw; a leftover temp dir is all that can go wrong
+    std::filesystem::remove_all(dir_, ec);
+  }
+}
+
+std::string PhotoStore::ensure_dir_locked() {
+  if (made_) return dir_;
+  if (temporary_) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/saring-photos-XXXXXX";
+    if (!::mkdtemp(pattern.data())) io_error("cannot make a private directory like", pattern);
+    dir_ = pattern;
+  } else if (::mkdir(dir_.c_str(), 0755) != 0 && errno != EEXIST) {
+    io_error("cannot make directory", dir_);
+  }
+  made_ = true;
+  return dir_;
+}
+
+std::string PhotoStore::put(const std::string& report_id, std::size_t index, std::span<const std::uint8_t> bytes,
+                            std::string_view extension, bool durable) {
+  std::lock_guard lock(mu_);
+  const std::string dir = ensure_dir_locked();
+  const std::string name = photo_store_name_prefix(report_id) + std::to_string(index) + "-" +
+                           hex16(photo_store_content_hash(bytes)) + "." + std::string(extension);
+  const std::string path = dir + "/" + name;
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) == bytes.size()) return path;
+  const std::string tmp = dir + "/." + name + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) io_error("cannot create", tmp);
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int saved = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      errno = saved;
+      io_error("cannot write", tmp);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (durable && ::fsync(fd) != 0) {
+    const int saved = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    errno = saved;
+    io_error("cannot fsync", tmp);
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int saved = errno;
+    ::unlink(tmp.c_str());
+    errno = saved;
+    io_error("cannot rename to", path);
+  }
+  if (durable) {
+    fsync_path(dir, O_RDONLY | O_DIRECTORY);
+  } else {
+    unsynced_.push_back(path);
+  }
+  return path;
+}
+
+bool PhotoStore::owns(std::string_view path, std::string_view report_id) const {
+  std::lock_guard lock(mu_);
+  if (!made_ && temporary_) return false;
+  const std::string prefix = dir_ + "/" + photo_store_name_prefix(report_id);
+  return path.size() > prefix.size() && path.substr(0, prefix.size()) == prefix;
+}
+
+void PhotoStore::remove(const std::string& path) {
+  std::lock_guard lock(mu_);
+  ::unlink(path.c_str());  // ENOENT: already gone (a sweep, or a second release)
+}
+
+void PhotoStore::sweep(const std::unordered_set<std::string>& keep) {
+  std::lock_guard lock(mu_);
+  if (!made_ && temporary_) return;
+  DIR* d = ::opendir(dir_.c_str());
+  if (!d) {
+    if (errno == ENOENT) return;  // no photo was ever stored
+    io_error("cannot list", dir_);
+  }
+  std::vector<std::string> doomed;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    const std::string path = dir_ + "/" + name;
+    if (!keep.count(path)) doomed.push_back(path);
+  }
+  ::closedir(d);
+  for (const auto& p : doomed) ::unlink(p.c_str());
+  made_ = true;
+}
+
+void PhotoStore::sync() {
+  std::vector<std::string> pending;
+  std::string dir;
+  {
+    std::lock_guard lock(mu_);
+    pending.swap(unsynced_);
+    dir = dir_;
+  }
+  if (pending.empty()) return;
+  for (const auto& p : pending) {
+    // A file deleted since (its report left the retention) needs no syncing.
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) io_error("cannot fsync", p);
+  }
+  fsync_path(dir, O_RDONLY | O_DIRECTORY);
+}
+
+std::string PhotoStore::dir() const {
+  std::lock_guard lock(mu_);
+  return made_ || !temporary_ ? dir_ : std::string();
+}
+
+}  // namespace saring::detail

@@ -11,6 +11,7 @@
 #include "saring/core/json.hpp"
 #include "saring/filter/demo.hpp"
 #include "saring/filter/filter.hpp"
+#include "saring/image/image.hpp"
 
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
@@ -26,7 +27,16 @@ int main(int argc, char** argv) {
     {
       saring::Filter filter(options, state);
       for (std::size_t i = 0; i < 60 && i < reports.size(); ++i) {
-        const saring::Verdict v = filter.submit(reports[i]);  // durable when it returns
+        // Half the uploads arrive as bytes in memory rather than as files: the filter hashes them
+        // and keeps them in <state>/photos for the geometric check of later reports.
+        saring::Report report = reports[i];
+        if (i % 2 == 1) {
+          for (const auto& path : report.photos) {
+            report.photo_bytes.push_back({saring::read_file_bytes(path, std::uint64_t{64} << 20), path});
+          }
+          report.photos.clear();
+        }
+        const saring::Verdict v = filter.submit(report);  // durable when it returns
         first.push_back(v);
         if (v.decision == saring::Decision::kDuplicate) {
           std::cout << v.id << " duplicates " << *v.duplicate_of << ": " << v.reasons.front().detail << "\n";

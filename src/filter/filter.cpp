@@ -386,7 +386,9 @@ Filter::~Filter() {
 Verdict Filter::submit(const Report& report) {
   check_report(report);
   // A replayed id gets its verdict without its photos being read, hashed or stored again.
-  if (auto held = impl_->held_verdict(report.id)) return *held;
+  if (!report.photos.empty() || !report.photo_bytes.empty()) {
+    if (auto held = impl_->held_verdict(report.id)) return *held;
+  }
   // Hashing's decoded photos stay at hand for this submit's geometric checks: the new report's
   // ORB features then need no second read or decode (the ORB work itself is still this call's).
   std::vector<detail::PreparedPhoto> prepared;

@@ -107,6 +107,8 @@ void register_filter(py::module_& m) {
              d["orb_extractions"] = s.orb_extractions;
              d["geometric_matches"] = s.geometric_matches;
              d["memory_bytes"] = s.memory_bytes;
+             d["stored_photos"] = s.stored_photos;
+             d["stored_photo_bytes"] = s.stored_photo_bytes;
              return d;
            })
       .def_property_readonly("options", &Filter::options);

@@ -41,7 +41,8 @@ int run_inspect(const InspectArgs& a) {
     nlohmann::ordered_json j = {{"retained_reports", s.retained_reports}, {"duplicate_candidates", s.duplicate_candidates},
                                 {"incidents", s.incidents},               {"reporters", s.reporters},
                                 {"photos", s.photos},                     {"journal_records", s.journal_records},
-                                {"committed", s.committed},               {"memory_bytes", s.memory_bytes}};
+                                {"committed", s.committed},               {"memory_bytes", s.memory_bytes},
+                                {"stored_photos", s.stored_photos},       {"stored_photo_bytes", s.stored_photo_bytes}};
     std::cout << j.dump() << "\n";
     return 0;
   }

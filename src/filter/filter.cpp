@@ -587,6 +587,8 @@ FilterStats Filter::stats() const {
   st.reevaluated = impl_->reevaluated;
   st.orb_extractions = impl_->orb.extractions();
   st.geometric_matches = impl_->orb.matches();
+  st.stored_photos = impl_->store->files();
+  st.stored_photo_bytes = impl_->store->bytes();
   // Containers plus each report's own heap; hash-map nodes counted at their typical size.
   std::uint64_t bytes = 0;
   for (const auto& r : s.reports) bytes += r.memory_bytes();

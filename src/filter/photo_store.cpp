@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <filesystem>
 
 #include "core/hash_mix.hpp"
@@ -128,6 +129,8 @@ std::string PhotoStore::put(const std::string& report_id, std::size_t index, std
   } else {
     unsynced_.push_back(path);
   }
+  ++files_;
+  bytes_ += bytes.size();
   return path;
 }
 
@@ -140,7 +143,12 @@ bool PhotoStore::owns(std::string_view path, std::string_view report_id) const {
 
 void PhotoStore::remove(const std::string& path) {
   std::lock_guard lock(mu_);
-  ::unlink(path.c_str());  // ENOENT: already gone (a sweep, or a second release)
+  struct stat st;
+  // ENOENT: already gone (a sweep, or a second release)
+  if (::stat(path.c_str(), &st) == 0 && ::unlink(path.c_str()) == 0) {
+    files_ -= std::min<std::uint64_t>(files_, 1);
+    bytes_ -= std::min<std::uint64_t>(bytes_, static_cast<std::uint64_t>(st.st_size));
+  }
 }
 
 void PhotoStore::sweep(const std::unordered_set<std::string>& keep) {
@@ -156,7 +164,13 @@ void PhotoStore::sweep(const std::unordered_set<std::string>& keep) {
     const std::string name = e->d_name;
     if (name == "." || name == "..") continue;
     const std::string path = dir_ + "/" + name;
-    if (!keep.count(path)) doomed.push_back(path);
+    struct stat st;
+    if (!keep.count(path)) {
+      doomed.push_back(path);
+    } else if (::stat(path.c_str(), &st) == 0) {
+      ++files_;
+      bytes_ += static_cast<std::uint64_t>(st.st_size);
+    }
   }
   ::closedir(d);
   for (const auto& p : doomed) ::unlink(p.c_str());
@@ -181,6 +195,16 @@ void PhotoStore::sync() {
     if (rc != 0) io_error("cannot fsync", p);
   }
   fsync_path(dir, O_RDONLY | O_DIRECTORY);
+}
+
+std::uint64_t PhotoStore::files() const {
+  std::lock_guard lock(mu_);
+  return files_;
+}
+
+std::uint64_t PhotoStore::bytes() const {
+  std::lock_guard lock(mu_);
+  return bytes_;
 }
 
 std::string PhotoStore::dir() const {

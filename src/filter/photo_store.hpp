@@ -44,6 +44,9 @@ class PhotoStore {
   void sync();
   // The directory ("" for a private one not made yet).
   std::string dir() const;
+  // What the store holds now: files and their bytes (counted from the sweep at open on).
+  std::uint64_t files() const;
+  std::uint64_t bytes() const;
 
  private:
   std::string ensure_dir_locked();
@@ -53,6 +56,8 @@ class PhotoStore {
   bool temporary_ = false;
   bool made_ = false;
   std::vector<std::string> unsynced_;
+  std::uint64_t files_ = 0;
+  std::uint64_t bytes_ = 0;
 };
 
 // Stable across builds and runs (it names files): FNV-1a of the id, finalised.

@@ -118,6 +118,7 @@ TEST(PhotoBytes, StoredInTheStateAndComparedAfterAMove) {
     f.snapshot();  // the snapshot holds a's stored path too
   }
   ASSERT_EQ(files_in(state + "/photos").size(), 1u);
+  const auto a_bytes = fs::file_size(kDir + "scene.jpg");
   // The whole state directory moves (a restore elsewhere): a's photo is found in the new place.
   fs::rename(state, moved);
   Filter g(quiet(), moved);
@@ -125,6 +126,8 @@ TEST(PhotoBytes, StoredInTheStateAndComparedAfterAMove) {
   EXPECT_EQ(vb.decision, Decision::kDuplicate) << verdict_to_json(vb);
   EXPECT_TRUE(has(vb, "DUP_SAME_SCENE")) << verdict_to_json(vb);
   EXPECT_EQ(files_in(moved + "/photos").size(), 2u);
+  EXPECT_EQ(g.stats().stored_photos, 2u);
+  EXPECT_EQ(g.stats().stored_photo_bytes, a_bytes + fs::file_size(kDir + "scene_other_angle.jpg"));
 }
 
 TEST(PhotoBytes, ReplayedIdStoresNothingAgain) {
@@ -156,8 +159,11 @@ TEST(PhotoBytes, FilesLeaveWithTheDuplicateRetentionAndOrphansAreSwept) {
     ASSERT_EQ(files_in(state + "/photos").size(), 2u);
     // Three days later, far away: a and c leave the duplicate retention, and their photos with them.
     Report later = make_report("later", "2026-10-04T10:00:00+07:00", -6.3, 106.9);
+    EXPECT_EQ(f.stats().stored_photos, 2u);
     f.submit(later);
     EXPECT_TRUE(files_in(state + "/photos").empty());
+    EXPECT_EQ(f.stats().stored_photos, 0u);
+    EXPECT_EQ(f.stats().stored_photo_bytes, 0u);
     // Their hashes stay for photo reuse: the same photo again is still recognised.
     Report reuse = as_bytes(a);
     reuse.id = "reuse";
@@ -174,6 +180,7 @@ TEST(PhotoBytes, FilesLeaveWithTheDuplicateRetentionAndOrphansAreSwept) {
   std::ofstream(state + "/photos/.half-written.tmp") << "orphan";
   Filter g(o, state);
   EXPECT_EQ(files_in(state + "/photos"), kept);
+  EXPECT_EQ(g.stats().stored_photos, 1u);
 }
 
 TEST(PhotoBytes, UndecodableBytesAreJudgedAndNotStored) {

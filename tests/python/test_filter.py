@@ -153,6 +153,9 @@ def test_photos_as_bytes(data_dir, tmp_path):
     assert vb.decision == "duplicate" and vb.duplicate_of == "a"
     assert "DUP_SAME_SCENE" in [x.code for x in vb.reasons]
     assert len(list((state / "photos").iterdir())) == 2
+    st = f.stats()
+    assert st["stored_photos"] == 2
+    assert st["stored_photo_bytes"] == sum(p.stat().st_size for p in (state / "photos").iterdir())
     # compute_features hashes the bytes too (after the paths), storing nothing
     feats = saring.compute_features(b)
     assert len(feats.photos) == 1 and feats.photos[0].pdq is not None and feats.photos[0].path == ""
@@ -281,6 +284,7 @@ def test_cli_inspect_state(cli, tmp_path):
     assert json.loads(inspect("incident", "a").stdout) == {"id": "a", "members": ["a"]}
     stats = json.loads(inspect("stats").stdout)
     assert stats["retained_reports"] == 2 and stats["committed"] >= 2
+    assert stats["stored_photos"] == 0 and stats["stored_photo_bytes"] == 0  # no photos given as bytes
     # Read-only: a later run on the same state still holds exactly the two reports.
     again = subprocess.run([cli, "run", "--state", str(state), str(src)], capture_output=True, text=True, check=True)
     assert again.stdout.splitlines() == verdicts

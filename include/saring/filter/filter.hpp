@@ -102,6 +102,10 @@ struct FilterStats {
   // ORB features were extracted, and photo pairs matched (ratio test + RANSAC).
   std::uint64_t orb_extractions = 0;
   std::uint64_t geometric_matches = 0;
+  // The photo store (photos given as bytes, kept while their reports are duplicate candidates):
+  // files and bytes on disk, not in memory_bytes.
+  std::uint64_t stored_photos = 0;
+  std::uint64_t stored_photo_bytes = 0;
 };
 
 class Filter {

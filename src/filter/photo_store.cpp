@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>  // renameat2
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -87,50 +88,61 @@ std::string PhotoStore::ensure_dir_locked() {
 
 std::string PhotoStore::put(const std::string& report_id, std::size_t index, std::span<const std::uint8_t> bytes,
                             std::string_view extension, bool durable) {
-  std::lock_guard lock(mu_);
-  const std::string dir = ensure_dir_locked();
+  // The lock covers the directory and the counters only: a commit (which asks owns() under the
+  // filter's writer lock) must not wait for another thread's write and fsync.
+  std::string dir;
+  std::uint64_t unique;
+  {
+    std::lock_guard lock(mu_);
+    dir = ensure_dir_locked();
+    unique = next_tmp_++;
+  }
   const std::string name = photo_store_name_prefix(report_id) + std::to_string(index) + "-" +
                            hex16(photo_store_content_hash(bytes)) + "." + std::string(extension);
   const std::string path = dir + "/" + name;
   struct stat st;
   if (::stat(path.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) == bytes.size()) return path;
-  const std::string tmp = dir + "/." + name + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // Private to this call: two threads storing the same photo at once must not share a temporary.
+  const std::string tmp = dir + "/." + name + "." + std::to_string(::getpid()) + "-" + std::to_string(unique) + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) io_error("cannot create", tmp);
+  auto fail = [&](const char* what, const std::string& where) {
+    const int saved = errno;
+    if (fd >= 0) ::close(fd);
+    ::unlink(tmp.c_str());
+    errno = saved;
+    io_error(what, where);
+  };
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int saved = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      errno = saved;
-      io_error("cannot write", tmp);
-    }
+    if (n < 0) fail("cannot write", tmp);
     done += static_cast<std::size_t>(n);
   }
-  if (durable && ::fsync(fd) != 0) {
-    const int saved = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    errno = saved;
-    io_error("cannot fsync", tmp);
-  }
+  if (durable && ::fsync(fd) != 0) fail("cannot fsync", tmp);
   ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int saved = errno;
-    ::unlink(tmp.c_str());
-    errno = saved;
-    io_error("cannot rename to", path);
+  // Never over an existing file: a concurrent put of the same photo that won keeps its file (and
+  // the count stays one).
+  bool placed = true;
+  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0) {
+    if (errno == EEXIST) {
+      placed = false;
+      ::unlink(tmp.c_str());
+    } else if (errno != EINVAL || ::rename(tmp.c_str(), path.c_str()) != 0) {  // EINVAL: no NOREPLACE here
+      const int saved = errno;
+      ::unlink(tmp.c_str());
+      errno = saved;
+      io_error("cannot rename to", path);
+    }
   }
-  if (durable) {
-    fsync_path(dir, O_RDONLY | O_DIRECTORY);
-  } else {
-    unsynced_.push_back(path);
+  if (durable) fsync_path(dir, O_RDONLY | O_DIRECTORY);
+  std::lock_guard lock(mu_);
+  if (placed) {
+    if (!durable) unsynced_.push_back(path);
+    ++files_;
+    bytes_ += bytes.size();
   }
-  ++files_;
-  bytes_ += bytes.size();
   return path;
 }
 

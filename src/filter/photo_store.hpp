@@ -56,6 +56,7 @@ class PhotoStore {
   bool temporary_ = false;
   bool made_ = false;
   std::vector<std::string> unsynced_;
+  std::uint64_t next_tmp_ = 0;
   std::uint64_t files_ = 0;
   std::uint64_t bytes_ = 0;
 };

@@ -182,12 +182,12 @@ int run_add(const IndexArgs& a) {
                                                  (listed == Kind::kPdq ? "PDQ" : "64-bit") + " hashes");
   }
   if (kind == Kind::kUnknown) kind = listed;
-  const WriteLock lock(a.index);
   std::error_code ec;
   if (kind == Kind::kUnknown && !std::filesystem::exists(a.index, ec)) {
     throw Error(ErrorCode::kInvalidArgument,
                 a.index + " does not exist and the lists hold no hash to tell PDQ from 64-bit: give --kind");
   }
+  const WriteLock lock(a.index);
   return with_index(a.index, kind, [&](auto& index) {
     constexpr bool pdq = std::is_same_v<std::decay_t<decltype(index)>, PdqIndex>;
     if (!lines.empty() && lines.front().pdq() != pdq) {

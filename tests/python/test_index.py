@@ -220,6 +220,7 @@ def test_cli_index_lifecycle(cli, data_dir, tmp_path):
     empty.write_text("# nothing\n")
     rc, _, err = _index_cli(cli, "add", "--index", tmp_path / "new.sidx", empty)
     assert rc == 2 and "--kind" in err and not (tmp_path / "new.sidx").exists()
+    assert not (tmp_path / "new.sidx.lock").exists()
     rc, out, _ = _index_cli(cli, "add", "--index", tmp_path / "new.sidx", "--kind", "64", empty)
     assert rc == 0 and len(saring.Hash64Index.load(tmp_path / "new.sidx")) == 0
 

@@ -524,7 +524,7 @@ SpamModel SpamModel::from_bytes(std::string_view bytes, const SpamLexicons& lexi
   m.reset(f);
   m.lexicon_fingerprint = rd.get<std::uint64_t>();
   if (m.lexicon_fingerprint != lexicons.fingerprint()) {
-    char buf[200];
+    char buf[256];
     std::snprintf(buf, sizeof buf,
                   ": trained with other spam word lists (fingerprint %016llx) than the ones given (%s, "
                   "fingerprint %016llx); load it with the lists it was trained with",

@@ -117,13 +117,37 @@ void register_filter(py::module_& m) {
   m.def("text_similarity", &text_similarity, py::arg("a"), py::arg("b"), "Jaccard similarity of word 1-2-gram shingles.");
   m.def(
       "geometric_match",
-      [](const std::string& a, const std::string& b, int min_inliers) {
+      [](const py::object& a, const py::object& b, int min_inliers, int max_side, int max_features, double ratio,
+         double ransac_px) {
         GeometricOptions o;
         o.min_inliers = min_inliers;
+        o.max_side = max_side;
+        o.max_features = max_features;
+        o.ratio = ratio;
+        o.ransac_px = ransac_px;
+        o.validate();
+        // Each photo: its bytes (bytes-like) or a path (str or os.PathLike), read without the GIL.
+        struct Photo {
+          std::optional<std::vector<std::uint8_t>> bytes;
+          std::string path;
+        };
+        auto photo = [](const py::object& x) {
+          Photo p;
+          if (py::isinstance<py::buffer>(x) && !py::isinstance<py::str>(x)) {
+            const py::buffer_info info = x.cast<py::buffer>().request();
+            const auto* data = static_cast<const std::uint8_t*>(info.ptr);
+            p.bytes.emplace(data, data + info.size * info.itemsize);
+          } else {
+            p.path = py::str(py::module_::import("os").attr("fspath")(x));
+          }
+          return p;
+        };
+        const Photo pa = photo(a), pb = photo(b);
         GeometricMatch r;
         {
           py::gil_scoped_release release;
-          r = geometric_match(a, b, o);
+          auto features = [&](const Photo& p) { return p.bytes ? orb_features_from_bytes(*p.bytes, o) : orb_features(p.path, o); };
+          r = geometric_match(features(pa), features(pb), o);
         }
         py::dict d;
         d["keypoints_a"] = r.keypoints_a;
@@ -133,8 +157,11 @@ void register_filter(py::module_& m) {
         d["same_scene"] = r.same_scene;
         return d;
       },
-      py::arg("path_a"), py::arg("path_b"), py::arg("min_inliers") = 20,
-      "ORB features + RANSAC homography between two photos: inliers and whether they show one scene.");
+      py::arg("path_a"), py::arg("path_b"), py::arg("min_inliers") = GeometricOptions{}.min_inliers,
+      py::arg("max_side") = GeometricOptions{}.max_side, py::arg("max_features") = GeometricOptions{}.max_features,
+      py::arg("ratio") = GeometricOptions{}.ratio, py::arg("ransac_px") = GeometricOptions{}.ransac_px,
+      "ORB features + RANSAC homography between two photos, each a path (str or os.PathLike) or its bytes: "
+      "keypoints, ratio-test matches, inliers and whether they show one scene. The keywords are GeometricOptions'.");
 
   m.def("find_demo_dir", [] { return find_demo_dir(); }, "The bundled demo data directory.");
   m.def("load_demo_reports", &load_demo_reports, py::arg("dir"));

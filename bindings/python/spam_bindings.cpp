@@ -56,9 +56,126 @@ std::string as_text(const py::handle& h) {
   return h.cast<std::string>();
 }
 
+// None = the built-in lists.
+const SpamLexicons& lexicons_or_builtin(const SpamLexicons* lexicons) {
+  return lexicons != nullptr ? *lexicons : SpamLexicons::builtin();
+}
+
+py::dict rule_weights_dict(const SpamRuleOptions& o) {
+  py::dict d;
+  for (int r = 0; r < kSpamRuleCount; ++r) {
+    d[py::str(std::string(spam_rule_code(static_cast<SpamRule>(r))))] = o.weights[static_cast<std::size_t>(r)];
+  }
+  return d;
+}
+
+py::dict group_caps_dict(const SpamRuleOptions& o) {
+  py::dict d;
+  for (int g = 0; g < kSpamRuleGroupCount; ++g) {
+    d[py::str(std::string(spam_rule_group_name(static_cast<SpamRuleGroup>(g))))] = o.group_caps[static_cast<std::size_t>(g)];
+  }
+  return d;
+}
+
+// Sets the weights named in `d` (rule code -> log-odds); the others keep their value.
+void set_rule_weights(SpamRuleOptions& o, const py::dict& d) {
+  for (const auto& [k, v] : d) {
+    const std::string code = py::cast<std::string>(k);
+    const std::optional<SpamRule> r = parse_spam_rule_code(code);
+    if (!r) throw Error(ErrorCode::kInvalidArgument, "SpamRuleOptions.weights: unknown rule code '" + code + "'");
+    o.weights[static_cast<std::size_t>(*r)] = py::cast<double>(v);
+  }
+}
+
+// Sets the caps named in `d` (group name -> log-odds); the others keep their value.
+void set_group_caps(SpamRuleOptions& o, const py::dict& d) {
+  for (const auto& [k, v] : d) {
+    const std::string name = py::cast<std::string>(k);
+    int found = -1;
+    for (int g = 0; g < kSpamRuleGroupCount; ++g) {
+      if (spam_rule_group_name(static_cast<SpamRuleGroup>(g)) == name) found = g;
+    }
+    if (found < 0) throw Error(ErrorCode::kInvalidArgument, "SpamRuleOptions.group_caps: unknown group '" + name + "'");
+    o.group_caps[static_cast<std::size_t>(found)] = py::cast<double>(v);
+  }
+}
+
 }  // namespace
 
 void register_spam(py::module_& m) {
+  // The word lists (data/spam/ formats). Built-in, empty, or a user's own; see docs/spam.md.
+  py::class_<SpamLexicons>(m, "SpamLexicons")
+      .def_static("builtin", []() { return SpamLexicons::builtin(); }, "The lists saring ships (data/spam/).")
+      .def_static("empty", []() { return SpamLexicons::empty(); }, "No lists: nothing is folded or flagged.")
+      .def_static("from_text", &SpamLexicons::from_text, py::arg("slang_tsv"), py::arg("promo"), py::arg("money"),
+                  py::arg("abuse"),
+                  "Lists from text: 'informal<TAB>standard' lines, and one term (one or two words) a line;\n"
+                  "'#' starts a comment. saring.Error (code 'parse') names the list and line of a bad line.")
+      .def_static("load_dir", &SpamLexicons::load_dir, py::arg("dir"),
+                  "slang_id.tsv, promo_id.txt, money_id.txt and abuse_id.txt from a directory (saring.IoError if\n"
+                  "one is missing).")
+      .def("slang", [](const SpamLexicons& l, const std::string& token) -> std::optional<std::string> {
+             const auto s = l.slang(token);
+             if (!s) return std::nullopt;
+             return std::string(*s);
+           }, py::arg("token"), "Standard form of an informal token, or None.")
+      .def("is_promo", [](const SpamLexicons& l, const std::string& t) { return (l.flags(t) & SpamLexicons::kPromo) != 0; },
+           py::arg("term"))
+      .def("is_money", [](const SpamLexicons& l, const std::string& t) { return (l.flags(t) & SpamLexicons::kMoney) != 0; },
+           py::arg("term"))
+      .def("is_abuse", [](const SpamLexicons& l, const std::string& t) { return (l.flags(t) & SpamLexicons::kAbuse) != 0; },
+           py::arg("term"))
+      .def_property_readonly("slang_size", &SpamLexicons::slang_size)
+      .def_property_readonly("term_size", &SpamLexicons::term_size)
+      .def_property_readonly("fingerprint", &SpamLexicons::fingerprint,
+                             "64-bit fingerprint of the contents; a model file records its lists' fingerprint.");
+
+  py::class_<TextNormalizeOptions>(m, "TextNormalizeOptions")
+      .def(py::init([](std::size_t max_bytes, bool fold_leetspeak, bool fold_repeats, bool apply_slang) {
+             TextNormalizeOptions o;
+             o.max_bytes = max_bytes;
+             o.fold_leetspeak = fold_leetspeak;
+             o.fold_repeats = fold_repeats;
+             o.apply_slang = apply_slang;
+             o.validate();
+             return o;
+           }),
+           py::arg("max_bytes") = TextNormalizeOptions{}.max_bytes,
+           py::arg("fold_leetspeak") = TextNormalizeOptions{}.fold_leetspeak,
+           py::arg("fold_repeats") = TextNormalizeOptions{}.fold_repeats,
+           py::arg("apply_slang") = TextNormalizeOptions{}.apply_slang)
+      .def_readwrite("max_bytes", &TextNormalizeOptions::max_bytes)
+      .def_readwrite("fold_leetspeak", &TextNormalizeOptions::fold_leetspeak)
+      .def_readwrite("fold_repeats", &TextNormalizeOptions::fold_repeats)
+      .def_readwrite("apply_slang", &TextNormalizeOptions::apply_slang)
+      .def("validate", &TextNormalizeOptions::validate);
+
+  py::class_<SpamRuleOptions>(m, "SpamRuleOptions")
+      .def(py::init<>())
+      .def_property(
+          "weights", [](const SpamRuleOptions& o) { return rule_weights_dict(o); },
+          [](SpamRuleOptions& o, const py::dict& d) { set_rule_weights(o, d); },
+          "Rule code -> weight in log-odds. Assigning a dict sets the rules it names (a copy is returned on read).")
+      .def_property(
+          "group_caps", [](const SpamRuleOptions& o) { return group_caps_dict(o); },
+          [](SpamRuleOptions& o, const py::dict& d) { set_group_caps(o, d); },
+          "Group name -> cap on the group's summed contribution. Assigning a dict sets the groups it names.")
+      .def_readwrite("short_text_chars", &SpamRuleOptions::short_text_chars)
+      .def_readwrite("all_caps_min_letters", &SpamRuleOptions::all_caps_min_letters)
+      .def_readwrite("all_caps_share", &SpamRuleOptions::all_caps_share)
+      .def_readwrite("emoji_flood_count", &SpamRuleOptions::emoji_flood_count)
+      .def_readwrite("emoji_flood_share", &SpamRuleOptions::emoji_flood_share)
+      .def_readwrite("lure_saturation", &SpamRuleOptions::lure_saturation)
+      .def_readwrite("gibberish_share", &SpamRuleOptions::gibberish_share)
+      .def_readwrite("low_entropy_bits", &SpamRuleOptions::low_entropy_bits)
+      .def_readwrite("near_duplicate_min", &SpamRuleOptions::near_duplicate_min)
+      .def_readwrite("near_duplicate_saturation", &SpamRuleOptions::near_duplicate_saturation)
+      .def_readwrite("flood_min_reports", &SpamRuleOptions::flood_min_reports)
+      .def_readwrite("flood_saturation", &SpamRuleOptions::flood_saturation)
+      .def_readwrite("rejected_min_judged", &SpamRuleOptions::rejected_min_judged)
+      .def_readwrite("rejected_share", &SpamRuleOptions::rejected_share)
+      .def("validate", &SpamRuleOptions::validate);
+
   py::class_<TextStats>(m, "TextStats")
       .def_readonly("input_bytes", &TextStats::input_bytes)
       .def_readonly("invalid_utf8", &TextStats::invalid_utf8)
@@ -85,21 +202,23 @@ void register_spam(py::module_& m) {
 
   m.def(
       "normalize_text",
-      [](const py::object& text, std::size_t max_bytes) {
+      [](const py::object& text, std::size_t max_bytes, const SpamLexicons* lexicons) {
         TextNormalizeOptions o;
         o.max_bytes = max_bytes;
-        return normalize_text(as_text(text), o);
+        return normalize_text(as_text(text), o, lexicons_or_builtin(lexicons));
       },
-      py::arg("text"), py::arg("max_bytes") = TextNormalizeOptions{}.max_bytes,
+      py::arg("text"), py::arg("max_bytes") = TextNormalizeOptions{}.max_bytes, py::arg("lexicons") = nullptr,
       "Validate UTF-8, cut, NFKC + case fold, fold leetspeak, stretched letters and slang; str or bytes.");
 
   m.def(
       "spam_rules",
       [](const py::object& text, std::size_t near_duplicates, std::size_t reporter_recent, std::size_t reporter_judged,
-         std::size_t reporter_rejected) {
-        const NormalizedText t = normalize_text(as_text(text));
+         std::size_t reporter_rejected, const SpamLexicons* lexicons, const SpamRuleOptions* rule_options) {
+        const SpamLexicons& lex = lexicons_or_builtin(lexicons);
+        const NormalizedText t = normalize_text(as_text(text), {}, lex);
         const SpamRuleResult r = evaluate_spam_rules(
-            t, make_context(near_duplicates, reporter_recent, reporter_judged, reporter_rejected), SpamRuleOptions{});
+            t, make_context(near_duplicates, reporter_recent, reporter_judged, reporter_rejected),
+            rule_options != nullptr ? *rule_options : SpamRuleOptions{}, lex);
         py::list out;
         for (const auto& h : r.hits) {
           out.append(py::make_tuple(std::string(spam_rule_code(h.rule)), h.strength, h.contribution, h.detail));
@@ -107,7 +226,8 @@ void register_spam(py::module_& m) {
         return out;
       },
       py::arg("text"), py::arg("near_duplicates") = 0, py::arg("reporter_recent") = 0, py::arg("reporter_judged") = 0,
-      py::arg("reporter_rejected") = 0, "Fired rules as (code, strength, contribution, detail) tuples.");
+      py::arg("reporter_rejected") = 0, py::arg("lexicons") = nullptr, py::arg("rule_options") = nullptr,
+      "Fired rules as (code, strength, contribution, detail) tuples.");
 
   m.def("spam_rule_codes", []() {
     std::vector<std::string> out;
@@ -121,8 +241,13 @@ void register_spam(py::module_& m) {
           "train",
           [](const std::vector<std::string>& texts, const std::vector<int>& labels, int hash_bits, double l2,
              int max_iterations, int word_ngram_max, int char_ngram_min, int char_ngram_max, bool rule_features,
-             double spam_weight, double normal_weight) {
+             double spam_weight, double normal_weight, const TextNormalizeOptions* text_options,
+             const SpamRuleOptions* rule_options, int threads, const SpamLexicons* lexicons) {
             SpamTrainOptions o;
+            if (text_options != nullptr) o.text = *text_options;
+            if (rule_options != nullptr) o.rules = *rule_options;
+            o.threads = threads;
+            o.lexicons = lexicons_or_builtin(lexicons);
             o.spam_weight = spam_weight;
             o.normal_weight = normal_weight;
             o.features.hash_bits = hash_bits;
@@ -142,10 +267,24 @@ void register_spam(py::module_& m) {
           py::arg("char_ngram_max") = SpamFeatureOptions{}.char_ngram_max,
           py::arg("rule_features") = SpamFeatureOptions{}.rule_features,
           py::arg("spam_weight") = SpamTrainOptions{}.spam_weight,
-          py::arg("normal_weight") = SpamTrainOptions{}.normal_weight,
-          "Train on texts with labels 1 = spam, 0 = not. Class weights: 0 = balanced (n / (2 n_class)).")
-      .def_static("load", &SpamModel::load, py::arg("path"))
-      .def_static("from_bytes", [](const py::bytes& b) { return SpamModel::from_bytes(std::string(b)); }, py::arg("data"))
+          py::arg("normal_weight") = SpamTrainOptions{}.normal_weight, py::arg("text_options") = nullptr,
+          py::arg("rule_options") = nullptr, py::arg("threads") = SpamTrainOptions{}.threads, py::arg("lexicons") = nullptr,
+          "Train on texts with labels 1 = spam, 0 = not. Class weights: 0 = balanced (n / (2 n_class)).\n"
+          "text_options/rule_options: TextNormalizeOptions/SpamRuleOptions (stored in the model); threads: 0 = one\n"
+          "per core;\n"
+          "lexicons: SpamLexicons (None = built-in), whose fingerprint the model file records.")
+      .def_static(
+          "load",
+          [](const std::string& path, const SpamLexicons* lexicons) { return SpamModel::load(path, lexicons_or_builtin(lexicons)); },
+          py::arg("path"), py::arg("lexicons") = nullptr,
+          "A model file; lexicons: the lists it was trained with (None = built-in). Other lists: saring.Error\n"
+          "with code 'invalid_argument'.")
+      .def_static(
+          "from_bytes",
+          [](const py::bytes& b, const SpamLexicons* lexicons) {
+            return SpamModel::from_bytes(std::string(b), lexicons_or_builtin(lexicons));
+          },
+          py::arg("data"), py::arg("lexicons") = nullptr)
       .def("to_bytes", [](const SpamModel& s) { return py::bytes(s.to_bytes()); })
       .def("save", &SpamModel::save, py::arg("path"))
       .def("predict", [](const SpamModel& s, const py::object& text) { return s.predict(as_text(text)); }, py::arg("text"),
@@ -163,21 +302,34 @@ void register_spam(py::module_& m) {
       .def("update", [](SpamModel& s, const py::object& text, bool spam, double rate) { s.update(as_text(text), spam, rate); },
            py::arg("text"), py::arg("spam"), py::arg("learning_rate") = 0.05, "One SGD step on a moderator's label.")
       .def_property_readonly("hash_bits", [](const SpamModel& s) { return s.features().hash_bits; })
+      .def_property_readonly("lexicon_fingerprint", &SpamModel::lexicon_fingerprint)
+      .def_property_readonly("lexicons", [](const SpamModel& s) { return s.lexicons(); })
+      .def_property_readonly("text_options", [](const SpamModel& s) { return s.text_options(); })
+      .def_property_readonly("rule_options", [](const SpamModel& s) { return s.rule_options(); })
       .def_property_readonly("updates", &SpamModel::updates);
 
   m.def(
       "score_spam",
       [](const py::object& text, const SpamModel* model, std::size_t near_duplicates, std::size_t reporter_recent,
-         std::size_t reporter_judged, std::size_t reporter_rejected, std::size_t top_ngrams) {
+         std::size_t reporter_judged, std::size_t reporter_rejected, std::size_t top_ngrams, const SpamLexicons* lexicons,
+         const TextNormalizeOptions* text_options, const SpamRuleOptions* rule_options) {
         SpamScoreOptions o;
         o.top_ngrams = top_ngrams;
+        o.lexicons = lexicons_or_builtin(lexicons);
+        if (text_options != nullptr) o.text = *text_options;
+        if (rule_options != nullptr) o.rules = *rule_options;
+        o.validate();
         return score_to_dict(score_spam(as_text(text),
                                         make_context(near_duplicates, reporter_recent, reporter_judged, reporter_rejected),
                                         model, o));
       },
       py::arg("text"), py::arg("model") = nullptr, py::arg("near_duplicates") = 0, py::arg("reporter_recent") = 0,
       py::arg("reporter_judged") = 0, py::arg("reporter_rejected") = 0, py::arg("top_ngrams") = 5,
-      "Score one text: dict with probability, rules, ngrams and reasons (saring.Reason list).");
+      py::arg("lexicons") = nullptr, py::arg("text_options") = nullptr, py::arg("rule_options") = nullptr,
+      "Score one text: dict with probability, rules, ngrams and reasons (saring.Reason list).\n"
+      "Without a model, lexicons/text_options/rule_options set the lists, normalisation and rules (None =\n"
+      "defaults); with a model, its own lists, normalisation and text rules apply and rule_options sets only the\n"
+      "context rules (near-duplicate, flood, rejected history).");
 
   m.def(
       "text_simhash",
@@ -275,8 +427,9 @@ void register_spam(py::module_& m) {
   m.def(
       "cross_validate_spam",
       [](const std::vector<std::string>& texts, const std::vector<int>& labels, int folds, int hash_bits, double l2,
-         int max_iterations, std::uint64_t seed, double spam_weight, double normal_weight) {
+         int max_iterations, std::uint64_t seed, double spam_weight, double normal_weight, const SpamLexicons* lexicons) {
         SpamTrainOptions o;
+        o.lexicons = lexicons_or_builtin(lexicons);
         o.spam_weight = spam_weight;
         o.normal_weight = normal_weight;
         o.features.hash_bits = hash_bits;
@@ -289,7 +442,7 @@ void register_spam(py::module_& m) {
       py::arg("texts"), py::arg("labels"), py::arg("folds") = 5, py::arg("hash_bits") = SpamFeatureOptions{}.hash_bits,
       py::arg("l2") = SpamTrainOptions{}.l2, py::arg("max_iterations") = SpamTrainOptions{}.max_iterations,
       py::arg("seed") = 1, py::arg("spam_weight") = SpamTrainOptions{}.spam_weight,
-      py::arg("normal_weight") = SpamTrainOptions{}.normal_weight,
+      py::arg("normal_weight") = SpamTrainOptions{}.normal_weight, py::arg("lexicons") = nullptr,
       "Out-of-fold P(spam) of every text by stratified k-fold training, as `saring spam eval --cv K`.");
 }
 

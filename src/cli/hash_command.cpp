@@ -5,8 +5,10 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "context.hpp"
+#include "media_kind.hpp"
 #include "saring/core/error.hpp"
 #include "saring/hash/image_hashes.hpp"
 #include "saring/hash/video_hash.hpp"
@@ -23,27 +25,21 @@ struct HashArgs {
   bool dihedral = false;
   double video_interval = 1.0;
   int video_max_frames = 600;
+  double video_max_duration = VideoOptions{}.max_duration_seconds;
+  std::uint64_t video_max_bytes = VideoOptions{}.max_input_bytes;
+  std::optional<std::uint64_t> video_max_frame_pixels;  // unset: --max-pixels, as before the option existed
   std::uint64_t max_bytes = DecodeOptions{}.max_input_bytes;
   std::uint64_t max_pixels = DecodeOptions{}.max_pixels;
 };
 
-std::vector<std::uint8_t> head_of(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<std::uint8_t> head(256);
-  in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<std::size_t>(std::max<std::streamsize>(0, in.gcount())));
-  return head;
-}
-
-bool is_image_magic(const std::vector<std::uint8_t>& h) {
-  try {
-    probe_image(h, "");
-    return true;
-  } catch (const Error& e) {
-    // A recognised format whose header is longer than our peek still counts as an image.
-    return std::string(e.what()).find("not a recognised image format") == std::string::npos &&
-           std::string(e.what()).find("empty input") == std::string::npos;
-  }
+VideoOptions video_options(const HashArgs& args, const DecodeOptions& decode) {
+  VideoOptions vo;
+  vo.interval_seconds = args.video_interval;
+  vo.max_frames = args.video_max_frames;
+  vo.max_frame_pixels = args.video_max_frame_pixels.value_or(decode.max_pixels);
+  vo.max_duration_seconds = args.video_max_duration;
+  vo.max_input_bytes = args.video_max_bytes;
+  return vo;
 }
 
 nlohmann::ordered_json hash_one(const std::string& path, const HashArgs& args, const DecodeOptions& decode) {
@@ -51,10 +47,7 @@ nlohmann::ordered_json hash_one(const std::string& path, const HashArgs& args, c
   out["path"] = path;
   const auto head = head_of(path);
   if (!is_image_magic(head) && looks_like_video(head)) {
-    VideoOptions vo;
-    vo.interval_seconds = args.video_interval;
-    vo.max_frames = args.video_max_frames;
-    vo.max_frame_pixels = decode.max_pixels;
+    const VideoOptions vo = video_options(args, decode);
     nlohmann::ordered_json frames = nlohmann::ordered_json::array();
     bool first = true;
     sample_video_frames(path, vo, [&](const VideoFrame& f) {
@@ -104,6 +97,7 @@ int run(const HashArgs& args) {
   decode.max_input_bytes = args.max_bytes;
   decode.max_pixels = args.max_pixels;
   decode.validate();
+  video_options(args, decode).validate();  // a bad cap is a usage error (exit 2), not a per-file one
   int status = 0;
   for (const std::string& path : args.paths) {
     nlohmann::ordered_json j;
@@ -140,6 +134,11 @@ void register_hash_command(CLI::App& app, Context& ctx) {
   cmd->add_flag("--dihedral", args->dihedral, "also print PDQ of the 8 rotations/mirrors (JSON only)");
   cmd->add_option("--video-interval", args->video_interval, "seconds between sampled video frames")->check(CLI::PositiveNumber);
   cmd->add_option("--video-max-frames", args->video_max_frames, "at most this many frames per video")->check(CLI::PositiveNumber);
+  cmd->add_option("--video-max-duration", args->video_max_duration, "stop reading a video beyond this many seconds")
+      ->capture_default_str();
+  cmd->add_option("--video-max-bytes", args->video_max_bytes, "refuse video files larger than this")->capture_default_str();
+  cmd->add_option("--video-max-frame-pixels", args->video_max_frame_pixels,
+                  "refuse videos whose frames declare more pixels than this (default: --max-pixels)");
   cmd->add_option("--max-bytes", args->max_bytes, "refuse image files larger than this");
   cmd->add_option("--max-pixels", args->max_pixels, "refuse images declaring more pixels than this");
   cmd->callback([args, &ctx] { run_guarded(ctx, "hash", [args] { return run(*args); }); });

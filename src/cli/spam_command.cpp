@@ -46,7 +46,24 @@ struct SpamArgs {
   bool no_context = false;
   std::string near_window = "7d";
   std::string flood_window = "1h";
+  std::string lexicons;  // directory of word lists (SpamLexicons::load_dir); empty = built-in
 };
+
+// The word lists of --lexicons DIR, or the built-in ones.
+SpamLexicons load_lexicons(const SpamArgs& a) {
+  if (a.lexicons.empty()) return SpamLexicons::builtin();
+  try {
+    return SpamLexicons::load_dir(a.lexicons);
+  } catch (const Error& e) {
+    throw Error(e.code(), std::string("--lexicons: ") + e.what());
+  }
+}
+
+void add_lexicons_option(CLI::App* cmd, SpamArgs& a, const char* what) {
+  cmd->add_option("--lexicons", a.lexicons,
+                  std::string("Directory of spam word lists (slang_id.tsv, promo_id.txt, money_id.txt, "
+                              "abuse_id.txt, as data/spam/) instead of the built-in ones") + what);
+}
 
 std::vector<std::string> split_commas(const std::string& s) {
   std::vector<std::string> out;
@@ -76,6 +93,7 @@ LabeledTexts load_data(const DataArgs& d) {
 
 SpamTrainOptions train_options(const SpamArgs& a) {
   SpamTrainOptions o;
+  o.lexicons = load_lexicons(a);
   o.features.hash_bits = a.hash_bits;
   o.l2 = a.l2;
   o.max_iterations = a.max_iterations;
@@ -121,6 +139,7 @@ void register_spam_command(CLI::App& app, Context& ctx) {
   train->add_option("--spam-weight", a->spam_weight, "Class weight of spam examples (0 = balanced)")->capture_default_str();
   train->add_option("--normal-weight", a->normal_weight, "Class weight of normal examples (0 = balanced)")
       ->capture_default_str();
+  add_lexicons_option(train, *a, "; the model records their fingerprint and needs the same lists to load");
   train->callback([a, &ctx]() {
     run_guarded(ctx, "spam train", [&]() {
       const LabeledTexts d = load_data(a->data);
@@ -146,12 +165,15 @@ void register_spam_command(CLI::App& app, Context& ctx) {
   score->add_option("--flood-window", a->flood_window,
                     "Window of a reporter's lines counted for SPAM_REPORTER_FLOOD (duration, e.g. 1h)")
       ->capture_default_str();
+  add_lexicons_option(score, *a, "; with --model, the lists the model was trained with");
   score->callback([a, &ctx]() {
     run_guarded(ctx, "spam score", [&]() {
+      const SpamLexicons lexicons = load_lexicons(*a);
       std::optional<SpamModel> model;
-      if (!a->model.empty()) model = SpamModel::load(a->model);
+      if (!a->model.empty()) model = SpamModel::load(a->model, lexicons);
       SpamScoreOptions so;
       so.top_ngrams = a->top_ngrams;
+      so.lexicons = lexicons;
       so.validate();
       std::ifstream file;
       std::istream* in = &std::cin;
@@ -189,7 +211,7 @@ void register_spam_command(CLI::App& app, Context& ctx) {
           std::optional<Hash64> simhash;
           if (!a->no_context) {
             reporters.fill_context(r.reporter, r.time.unix, context);
-            simhash = text_simhash(normalize_text(r.text).normalized);
+            simhash = text_simhash(normalize_text(r.text, {}, lexicons).normalized);
             if (simhash) {
               const UnixSeconds since = r.time.unix < INT64_MIN + near_window ? INT64_MIN : r.time.unix - near_window;
               context.near_duplicates = near_index.count_near(*simhash, since);
@@ -232,6 +254,7 @@ void register_spam_command(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   eval->add_option("--normal-weight", a->normal_weight, "With --cv: class weight of normal examples (0 = balanced)")
       ->capture_default_str();
+  add_lexicons_option(eval, *a, "; with --model, the lists it was trained with");
   eval->callback([a, &ctx]() {
     run_guarded(ctx, "spam eval", [&]() {
       if (a->model.empty() == (a->cv == 0)) throw Error(ErrorCode::kInvalidArgument, "give exactly one of --model or --cv");
@@ -240,7 +263,7 @@ void register_spam_command(CLI::App& app, Context& ctx) {
       if (a->cv != 0) {
         p = cross_validate_spam(d, a->cv, train_options(*a), static_cast<std::uint64_t>(a->seed));
       } else {
-        const SpamModel m = SpamModel::load(a->model);
+        const SpamModel m = SpamModel::load(a->model, load_lexicons(*a));
         p.reserve(d.texts.size());
         for (const auto& t : d.texts) p.push_back(m.predict(t));
       }

@@ -184,6 +184,8 @@ struct Filter::Impl {
   std::uint64_t footprints_from = 1;
   std::size_t footprint_count = 0;
   mutable detail::OrbCache orb;
+  // The spam rules' options with the configured word lists (state.spam_score points here).
+  std::shared_ptr<const SpamScoreOptions> spam_score;
   // Photos given as bytes: <state>/photos, or a private temporary directory when in memory.
   std::unique_ptr<detail::PhotoStore> store;
   std::unique_ptr<GeotagChecker> geo;
@@ -202,7 +204,7 @@ struct Filter::Impl {
       std::uint32_t version = 0;
       auto [seq, payload] = detail::parse_snapshot(detail::read_file_bytes(snap_path), snap_path, &version);
       std::unique_ptr<SpamModel> configured = std::move(state.spam_model);
-      state = detail::decode_state(payload, options, snap_path, version);
+      state = detail::decode_state(payload, options, snap_path, version, spam_score->lexicons);
       if (!state.spam_model) state.spam_model = std::move(configured);
       if (state.seq != seq) throw Error(ErrorCode::kCorrupt, snap_path + ": header and state disagree on the sequence number");
       covered = seq;
@@ -223,10 +225,12 @@ struct Filter::Impl {
     adopt_stored_photos();
   }
 
-  // After a load: the retained reports' stored photos are looked up in this store directory (the
-  // state directory may have moved since they were journaled), and the store keeps only those.
+  // After a load: the state points at the filter's spam options again; the retained reports'
+  // stored photos are looked up in this store directory (the state directory may have moved
+  // since they were journaled), and the store keeps only those.
   void adopt_stored_photos() {
     state.photo_store = store.get();
+    state.spam_score = spam_score;
     state.released_photos.clear();  // the sweep below deletes them
     const std::string sdir = store->dir();
     std::unordered_set<std::string> keep;
@@ -360,9 +364,17 @@ Filter::Filter(FilterOptions options, const std::string& state_dir) : impl_(std:
   if (impl_->options.geotag.enabled) impl_->areas = load_geotag_areas(impl_->options.geotag);
   impl_->geo = std::make_unique<GeotagChecker>(detail::make_geotag_checker(impl_->options, impl_->areas.get()));
   impl_->state.geo_history = detail::make_geo_history(impl_->options);
-  // The configured model; a snapshot (which holds the model as feedback updated it) replaces it.
+  // The configured word lists, then the model trained with them; a snapshot (which holds the model
+  // as feedback updated it) replaces the model.
+  {
+    auto score = std::make_shared<SpamScoreOptions>();
+    if (!impl_->options.spam.lexicons.empty()) score->lexicons = SpamLexicons::load_dir(impl_->options.spam.lexicons);
+    impl_->spam_score = std::move(score);
+  }
+  impl_->state.spam_score = impl_->spam_score;
   if (!impl_->options.spam.model.empty()) {
-    impl_->state.spam_model = std::make_unique<SpamModel>(SpamModel::load(impl_->options.spam.model));
+    impl_->state.spam_model =
+        std::make_unique<SpamModel>(SpamModel::load(impl_->options.spam.model, impl_->spam_score->lexicons));
   }
   impl_->dir = state_dir;
   // Absolute, so the paths journaled for stored photos do not depend on the working directory.

@@ -113,7 +113,10 @@ json to_json(const FilterOptions& o) {
   gj["areas"] = areas;
   gj["water"] = g.water;
   j["geotag"] = gj;
-  j["spam"] = {{"enabled", o.spam.enabled}, {"model", o.spam.model}, {"learning_rate", o.spam.learning_rate}};
+  j["spam"] = {{"enabled", o.spam.enabled},
+               {"model", o.spam.model},
+               {"lexicons", o.spam.lexicons},
+               {"learning_rate", o.spam.learning_rate}};
   const auto& r = o.reputation;
   j["reputation"] = {{"min_feedback", r.min_feedback}, {"low", r.low}, {"score", r.score}};
   j["journal"] = {{"sync", o.journal.sync}, {"snapshot_every", o.journal.snapshot_every}};
@@ -294,6 +297,7 @@ FilterOptions from_json(const json& j) {
   const auto& sp = j.at("spam");
   o.spam.enabled = get<bool>(sp.at("enabled"), "spam.enabled");
   o.spam.model = get<std::string>(sp.at("model"), "spam.model");
+  o.spam.lexicons = get<std::string>(sp.at("lexicons"), "spam.lexicons");
   o.spam.learning_rate = get<double>(sp.at("learning_rate"), "spam.learning_rate");
   const auto& r = j.at("reputation");
   o.reputation.min_feedback = get<int>(r.at("min_feedback"), "reputation.min_feedback");
@@ -550,6 +554,7 @@ FilterOptions load_filter_options(const std::string& config_file, const std::vec
     for (AreaFile& a : o.geotag.areas) anchor(a.path);
     anchor(o.geotag.water);
     anchor(o.spam.model);
+    anchor(o.spam.lexicons);
   }
   for (const auto& ov : overrides) o = apply_filter_override(ov, o);
   o.validate();

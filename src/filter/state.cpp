@@ -644,7 +644,8 @@ Verdict evaluate(const State& s, const FilterOptions& o, const GeotagChecker& ge
   if (o.spam.enabled) {
     SpamContext context;
     s.spam_reporters.fill_context(report.reporter, report.time.unix, context);
-    const SpamScore spam = score_spam(report.text, context, s.spam_model.get());
+    const SpamScore spam = s.spam_score ? score_spam(report.text, context, s.spam_model.get(), *s.spam_score)
+                                        : score_spam(report.text, context, s.spam_model.get());
     v.scores.spam = std::clamp(spam.probability, 0.0, 1.0);
     for (auto& r : spam.reasons()) add_reason(v.reasons, std::move(r));
   }
@@ -1071,7 +1072,7 @@ std::string encode_state(const State& s) {
 }
 
 State decode_state(std::string_view payload, const FilterOptions& options, const std::string& what,
-                   std::uint32_t version) {
+                   std::uint32_t version, const SpamLexicons& lexicons) {
   ByteReader r(payload, what);
   State s;
   s.geo_history = make_geo_history(options);
@@ -1158,9 +1159,11 @@ State decode_state(std::string_view payload, const FilterOptions& options, const
   }
   try {
     s.spam_reporters = saring::ReporterState::deserialize(r.str());
-    if (r.u8()) s.spam_model = std::make_unique<SpamModel>(SpamModel::from_bytes(r.str()));
+    if (r.u8()) s.spam_model = std::make_unique<SpamModel>(SpamModel::from_bytes(r.str(), lexicons));
   } catch (const Error& e) {
     if (e.code() == ErrorCode::kCorrupt) throw Error(ErrorCode::kCorrupt, what + ": " + e.what());
+    // Not damage: the model in the state was trained with other word lists than spam.lexicons.
+    if (e.code() == ErrorCode::kInvalidArgument) throw Error(ErrorCode::kInvalidArgument, what + ": " + e.what());
     throw Error(ErrorCode::kCorrupt, what + ": spam state does not decode: " + e.what());
   }
   if (!r.done()) r.fail("trailing bytes after the state");

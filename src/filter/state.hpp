@@ -366,6 +366,8 @@ struct State {
   // after every load). A report that leaves the duplicate retention hands its stored photos'
   // paths to `released_photos`, for the filter to delete once the commit is done.
   const PhotoStore* photo_store = nullptr;
+  // The spam rules' options with the configured word lists (spam.lexicons); set like photo_store.
+  std::shared_ptr<const SpamScoreOptions> spam_score;
   std::vector<std::string> released_photos;
 
   std::optional<std::uint64_t> slot_of(std::string_view id) const {
@@ -457,7 +459,8 @@ void apply_record(State& state, const FilterOptions& options, std::string_view p
 
 std::string encode_state(const State& state);
 // `version`: the snapshot format version the payload was written in (parse_snapshot).
+// `lexicons`: the configured spam word lists, which a snapshotted model must have been trained with.
 State decode_state(std::string_view payload, const FilterOptions& options, const std::string& what,
-                   std::uint32_t version);
+                   std::uint32_t version, const SpamLexicons& lexicons = SpamLexicons::builtin());
 
 }  // namespace saring::detail

@@ -104,6 +104,7 @@ struct SpamModelData {
   TextNormalizeOptions text;
   SpamRuleOptions rules;
   std::uint64_t lexicon_fingerprint = 0;
+  SpamLexicons lexicons = SpamLexicons::builtin();  // lexicon_fingerprint == lexicons.fingerprint()
   std::uint64_t updates = 0;
   double l2 = 1e-4;  // kept for online updates
   double bias = 0.0;

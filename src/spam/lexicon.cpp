@@ -1,4 +1,5 @@
 // The lexicons: parsing the data files and the compiled-in copies of data/spam/.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -166,17 +167,31 @@ const SpamLexicons& SpamLexicons::builtin() {
 }
 
 SpamLexicons SpamLexicons::load_dir(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    throw Error(ErrorCode::kIo, "spam word lists: " + dir + " is not a directory");
+  }
   auto slurp = [&](const char* name) {
     const std::string path = dir + "/" + name;
+    // A directory opens as a stream that reads nothing: it would pass as an empty list.
+    std::error_code fec;
+    if (std::filesystem::exists(path, fec) && !std::filesystem::is_regular_file(path, fec)) {
+      throw Error(ErrorCode::kIo, "lexicon file " + path + " is not a regular file");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorCode::kIo, "cannot open lexicon file " + path);
     std::ostringstream ss;
     ss << in.rdbuf();
+    if (in.bad()) throw Error(ErrorCode::kIo, "cannot read lexicon file " + path);
     return ss.str();
   };
   const std::string slang = slurp("slang_id.tsv"), promo = slurp("promo_id.txt"),
                     money = slurp("money_id.txt"), abuse = slurp("abuse_id.txt");
-  return from_text(slang, promo, money, abuse);
+  try {
+    return from_text(slang, promo, money, abuse);
+  } catch (const Error& e) {
+    throw Error(e.code(), dir + ": " + e.what());  // "DIR: promo list line 3: ..."
+  }
 }
 
 std::optional<std::string_view> SpamLexicons::slang(std::string_view token) const {

@@ -329,6 +329,7 @@ const SpamFeatureOptions& SpamModel::features() const { return data_->features; 
 const TextNormalizeOptions& SpamModel::text_options() const { return data_->text; }
 const SpamRuleOptions& SpamModel::rule_options() const { return data_->rules; }
 std::uint64_t SpamModel::lexicon_fingerprint() const { return data_->lexicon_fingerprint; }
+const SpamLexicons& SpamModel::lexicons() const { return data_->lexicons; }
 std::size_t SpamModel::updates() const { return static_cast<std::size_t>(data_->updates); }
 
 SpamModel SpamModel::train(const std::vector<std::string>& texts, const std::vector<int>& labels,
@@ -358,7 +359,8 @@ SpamModel SpamModel::train(const std::vector<std::string>& texts, const std::vec
   m.text = options.text;
   m.rules = options.rules;
   m.l2 = options.l2;
-  const SpamLexicons& lex = SpamLexicons::builtin();
+  m.lexicons = options.lexicons;
+  const SpamLexicons& lex = m.lexicons;
   m.lexicon_fingerprint = lex.fingerprint();
 
   // Featurise once.
@@ -480,7 +482,7 @@ std::string SpamModel::to_bytes() const {
   return w.out;
 }
 
-SpamModel SpamModel::from_bytes(std::string_view bytes) {
+SpamModel SpamModel::from_bytes(std::string_view bytes, const SpamLexicons& lexicons) {
   const std::string what = "spam model";
   if (bytes.size() < sizeof kMagic + 4 + 8 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
     throw Error(ErrorCode::kCorrupt, what + ": not a saring spam model (bad magic or too short)");
@@ -521,6 +523,17 @@ SpamModel SpamModel::from_bytes(std::string_view bytes) {
   }
   m.reset(f);
   m.lexicon_fingerprint = rd.get<std::uint64_t>();
+  if (m.lexicon_fingerprint != lexicons.fingerprint()) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  ": trained with other spam word lists (fingerprint %016llx) than the ones given (%s, "
+                  "fingerprint %016llx); load it with the lists it was trained with",
+                  static_cast<unsigned long long>(m.lexicon_fingerprint),
+                  lexicons.fingerprint() == SpamLexicons::builtin().fingerprint() ? "the built-in lists" : "custom lists",
+                  static_cast<unsigned long long>(lexicons.fingerprint()));
+    throw Error(ErrorCode::kInvalidArgument, what + buf);
+  }
+  m.lexicons = lexicons;
   m.updates = rd.get<std::uint64_t>();
   m.l2 = rd.get<double>();
   m.bias = rd.get<double>();
@@ -546,14 +559,14 @@ SpamModel SpamModel::from_bytes(std::string_view bytes) {
   return model;
 }
 
-SpamModel SpamModel::load(const std::string& path) {
+SpamModel SpamModel::load(const std::string& path, const SpamLexicons& lexicons) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::kIo, "cannot open spam model " + path);
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) throw Error(ErrorCode::kIo, "cannot read spam model " + path);
   try {
-    return from_bytes(ss.str());
+    return from_bytes(ss.str(), lexicons);
   } catch (const Error& e) {
     throw Error(e.code(), path + ": " + e.what());
   }
@@ -575,7 +588,7 @@ void SpamModel::save(const std::string& path) const {
 
 double SpamModel::predict(std::string_view text) const {
   Scratch& s = scratch();
-  const SpamLexicons& lex = SpamLexicons::builtin();
+  const SpamLexicons& lex = data_->lexicons;
   normalize_text(text, s.text, data_->text, lex);
   evaluate_spam_rules(s.text, {}, data_->rules, lex, false, s.rules);
   return sigmoid(model_logit(*data_, s.text, s.rules));
@@ -586,8 +599,8 @@ void SpamModel::update(std::string_view text, bool spam, double learning_rate) {
     throw Error(ErrorCode::kInvalidArgument, "SpamModel::update: learning_rate must be in (0, 10]");
   }
   Scratch& s = scratch();
-  const SpamLexicons& lex = SpamLexicons::builtin();
   detail::SpamModelData& m = *data_;
+  const SpamLexicons& lex = m.lexicons;
   normalize_text(text, s.text, m.text, lex);
   evaluate_spam_rules(s.text, {}, m.rules, lex, false, s.rules);
   // n-grams never seen in training get an IDF now, so that moderators' labels can teach new words.
@@ -677,8 +690,8 @@ SpamScore score_spam(std::string_view text, const SpamContext& context, const Sp
                      const SpamScoreOptions& options) {
   SpamScore score;
   Scratch& s = scratch();
-  const SpamLexicons& lex = SpamLexicons::builtin();
   if (model == nullptr) {
+    const SpamLexicons& lex = options.lexicons;
     normalize_text(text, s.text, options.text, lex);
     evaluate_spam_rules(s.text, context, options.rules, lex, true, s.rules);
     score.model_log_odds = options.base_log_odds + s.rules.text_log_odds;
@@ -698,8 +711,8 @@ SpamScore score_spam(std::string_view text, const SpamContext& context, const Sp
     rules.flood_saturation = options.rules.flood_saturation;
     rules.rejected_min_judged = options.rules.rejected_min_judged;
     rules.rejected_share = options.rules.rejected_share;
-    normalize_text(text, s.text, m.text, lex);
-    evaluate_spam_rules(s.text, context, rules, lex, true, s.rules);
+    normalize_text(text, s.text, m.text, m.lexicons);
+    evaluate_spam_rules(s.text, context, rules, m.lexicons, true, s.rules);
     score.model_log_odds = model_logit(m, s.text, s.rules);
     score.model_used = true;
     if (options.top_ngrams > 0) explain_ngrams(m, s.text, s.rules, options.top_ngrams, score.ngrams);

@@ -86,6 +86,18 @@ def test_geometric_match(data_dir):
     assert same["same_scene"] and not other["same_scene"]
     with pytest.raises(OSError):
         saring.geometric_match(str(d / "missing.jpg"), str(d / "other.jpg"))
+    # Bytes and os.PathLike work as paths do, with the same result.
+    by_bytes = saring.geometric_match((d / "scene.jpg").read_bytes(), d / "scene_crop.jpg")
+    assert by_bytes == same
+    # The other GeometricOptions: fewer keypoints give fewer matches; an impossible bar is never met.
+    few = saring.geometric_match(str(d / "scene.jpg"), str(d / "scene_crop.jpg"), max_features=60)
+    assert few["keypoints_a"] <= 60 and few["good_matches"] < same["good_matches"]
+    strict = saring.geometric_match(str(d / "scene.jpg"), str(d / "scene_crop.jpg"), min_inliers=10_000)
+    assert not strict["same_scene"] and strict["inliers"] == same["inliers"]
+    with pytest.raises(ValueError):
+        saring.geometric_match(str(d / "scene.jpg"), str(d / "scene_crop.jpg"), ratio=1.5)
+    with pytest.raises(saring.Error):
+        saring.geometric_match(b"not a photo", str(d / "other.jpg"))
 
 
 def test_demo_scores():

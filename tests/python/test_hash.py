@@ -126,3 +126,114 @@ def test_video_frames_and_similarity(hash_dir, tmp_path):
         saring.hash_video(path, max_duration_seconds=0)
     with pytest.raises(ValueError):
         saring.hash_video(str(hash_dir / "SOURCES.md"))
+
+
+def _write_png(path, rgb):
+    # A plain RGB PNG (filter 0 rows, one IDAT), so a test photo is exactly the frame it came from.
+    import struct
+    import zlib
+
+    h, w, _ = rgb.shape
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + rgb[y].tobytes() for y in range(h))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+                     chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture()
+def clips(hash_dir, tmp_path):
+    a = saring.decode_image(hash_dir / "bridge-mods" / "aaa-orig.jpg", saring.DecodeOptions(jpeg_scale_denom=2))
+    b = saring.decode_image(hash_dir / "reg-test-input" / "pen-and-coaster.png")
+    a = np.ascontiguousarray(a[:240, :320])
+    b = np.ascontiguousarray(b[:240, :320])
+    half = tmp_path / "half.avi"      # 2 s of a, then 2 s of b
+    only_a = tmp_path / "only_a.avi"  # 2 s of a
+    saring._saring._write_video(str(half), [a] * 20 + [b] * 20, 10.0, "MJPG")
+    saring._saring._write_video(str(only_a), [a] * 20, 10.0, "MJPG")
+    photo = tmp_path / "a.png"
+    _write_png(photo, a)
+    return {"half": half, "only_a": only_a, "photo": photo, "a": a}
+
+
+def test_cli_video_compare(cli, clips, tmp_path):
+    import json
+    import subprocess
+
+    def compare(*args):
+        r = subprocess.run([cli, "video", "compare", *map(str, args)], capture_output=True, text=True)
+        return r.returncode, [json.loads(x) for x in r.stdout.splitlines()], r.stderr
+
+    # Photo against videos: the fraction of usable frames that match, as photo_video_similarity.
+    rc, lines, _ = compare(clips["photo"], clips["half"], clips["only_a"])
+    assert rc == 0 and len(lines) == 2
+    assert lines[0]["query_kind"] == "photo" and lines[0]["target"] == str(clips["half"])
+    assert lines[0]["target_frames"] == 4 and lines[0]["similarity"] == pytest.approx(0.5)
+    assert lines[1]["similarity"] == pytest.approx(1.0)
+    photo = saring.pdq_hash(str(clips["photo"]))
+    assert lines[0]["query_pdq"] == photo.hash.hex()
+    assert lines[0]["similarity"] == pytest.approx(
+        saring.photo_video_similarity(photo, saring.hash_video(str(clips["half"]))))
+    # Video against video, both directions, as video_similarity.
+    rc, lines, _ = compare(clips["only_a"], clips["half"])
+    assert rc == 0 and lines[0]["query_kind"] == "video"
+    assert (lines[0]["query_matched"], lines[0]["target_matched"]) == (pytest.approx(1.0), pytest.approx(0.5))
+    assert (lines[0]["query_frames"], lines[0]["target_frames"]) == (2, 4)
+    # The rule and the sampling are options: a finer interval samples more frames, --frames lists
+    # them, a shorter duration reads fewer; out-of-range rule values are refused (exit 2).
+    rc, lines, _ = compare("--interval", "0.5", "--frames", clips["half"], clips["half"])
+    assert rc == 0 and lines[0]["target_frames"] == 8 and len(lines[0]["target_frame_hashes"]) == 8
+    assert lines[0]["query_matched"] == pytest.approx(1.0)
+    rc, lines, _ = compare("--max-duration", "1.5", clips["photo"], clips["half"])
+    assert lines[0]["target_frames"] == 2 and lines[0]["similarity"] == pytest.approx(1.0)
+    rc, lines, _ = compare("--min-quality", "101", clips["photo"], clips["half"])
+    assert rc == 2
+    rc, _, err = compare("--max-distance", "-1", clips["photo"], clips["half"])
+    assert rc == 2 and "--max-distance" in err
+
+    # Bad targets: an error line each, exit 1, the others still compared.
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("not a video\n")
+    rc, lines, _ = compare(clips["photo"], text_file, clips["photo"], tmp_path / "missing.mp4", clips["only_a"])
+    assert rc == 1 and len(lines) == 4
+    assert lines[0]["code"] == "decode" and str(text_file) in lines[0]["error"]
+    assert lines[1]["code"] == "invalid_argument" and "is an image" in lines[1]["error"]
+    assert lines[2]["code"] == "io"
+    assert lines[3]["similarity"] == pytest.approx(1.0)
+    rc, lines, _ = compare("--video-max-bytes", "1000", clips["photo"], clips["half"])
+    assert rc == 1 and lines[0]["code"] == "limit_exceeded"
+    rc, lines, _ = compare("--video-max-frame-pixels", str(320 * 240 - 1), clips["photo"], clips["half"])
+    assert rc == 1 and lines[0]["code"] == "limit_exceeded"
+    # A bad query leaves nothing to compare: exit 2, the path named.
+    rc, lines, err = compare(tmp_path / "missing.jpg", clips["half"])
+    assert rc == 2 and lines == [] and "missing.jpg" in err
+    rc, lines, err = compare(text_file, clips["half"])
+    assert rc == 2 and "notes.txt" in err
+
+
+def test_cli_hash_video_caps(cli, clips):
+    # VideoOptions' caps on `saring hash`, as Python's hash_video has them.
+    import json
+    import subprocess
+
+    def run(*args):
+        r = subprocess.run([cli, "hash", "--json", *map(str, args)], capture_output=True, text=True)
+        return r.returncode, [json.loads(x) for x in r.stdout.splitlines()], r.stderr
+
+    rc, lines, _ = run(clips["half"])
+    assert rc == 0 and len(lines[0]["frames"]) == 4
+    rc, lines, _ = run("--video-max-duration", "1.5", clips["half"])
+    assert rc == 0 and [round(f["time"]) for f in lines[0]["frames"]] == [0, 1]
+    rc, lines, _ = run("--video-max-bytes", "1000", clips["half"], clips["photo"])
+    assert rc == 1 and lines[0]["code"] == "limit_exceeded" and "pdq" in lines[1]
+    rc, lines, _ = run("--video-max-frame-pixels", str(320 * 240 - 1), clips["half"])
+    assert rc == 1 and lines[0]["code"] == "limit_exceeded"
+    rc, lines, _ = run("--video-max-frame-pixels", str(320 * 240), clips["half"])
+    assert rc == 0
+    # Without the new option, --max-pixels still caps video frames, as before.
+    rc, lines, _ = run("--max-pixels", str(320 * 240 - 1), clips["half"])
+    assert rc == 1 and lines[0]["code"] == "limit_exceeded"
+    rc, _, err = run("--video-max-duration", "0", clips["half"])
+    assert rc == 2 and "max_duration_seconds" in err

@@ -240,3 +240,153 @@ def test_class_weights_from_python_and_cli(cli, data_dir, tmp_path):
     bad = subprocess.run([cli, "spam", "train", "--data", str(csv), "--spam-weight", "-1", "--out",
                           str(tmp_path / "x.model")], capture_output=True, text=True)
     assert bad.returncode == 2 and "spam_weight" in bad.stderr
+
+
+def _write_lists(directory, slang="xq\tgratis\n", promo="zorblat\n", money="rekening\n", abuse="bangsat\n"):
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "slang_id.tsv").write_text(slang)
+    (directory / "promo_id.txt").write_text(promo)
+    (directory / "money_id.txt").write_text(money)
+    (directory / "abuse_id.txt").write_text(abuse)
+    return directory
+
+
+def test_custom_lexicons_from_python(data, tmp_path):
+    # SpamLexicons from_text/load_dir, and every call that takes word lists in C++ takes them here.
+    lex = saring.SpamLexicons.from_text("xq\tgratis\n", "zorblat\n", "rekening\n", "bangsat\n")
+    assert lex.slang("xq") == "gratis" and lex.slang("yg") is None
+    assert lex.is_promo("ZORBLAT") and lex.is_money("rekening") and lex.is_abuse("bangsat")
+    assert not lex.is_promo("hadiah") and saring.SpamLexicons.builtin().is_promo("hadiah")
+    assert (lex.slang_size, lex.term_size) == (1, 3)
+    assert lex.fingerprint != saring.SpamLexicons.builtin().fingerprint
+    assert saring.SpamLexicons.load_dir(str(_write_lists(tmp_path / "lists"))).fingerprint == lex.fingerprint
+    assert saring.SpamLexicons.empty().slang_size == 0
+
+    assert saring.normalize_text("xq pulsa", lexicons=lex).normalized == "gratis pulsa"
+    assert saring.normalize_text("xq pulsa").normalized == "xq pulsa"
+    assert "SPAM_PROMO_WORDS" in [c for c, *_ in saring.spam_rules("zorblat zorblat untuk warga", lexicons=lex)]
+    assert "SPAM_PROMO_WORDS" not in [c for c, *_ in saring.spam_rules("zorblat zorblat untuk warga")]
+    scored = saring.score_spam("zorblat zorblat untuk warga", lexicons=lex)
+    assert "SPAM_PROMO_WORDS" in [r["code"] for r in scored["rules"]]
+
+    texts, labels = data
+    model = saring.SpamModel.train(texts, labels, lexicons=lex, max_iterations=20)
+    assert model.lexicon_fingerprint == lex.fingerprint == model.lexicons.fingerprint
+    assert model.predict("pulsa xq") == pytest.approx(model.predict("pulsa gratis"))
+    blob = model.to_bytes()
+    with pytest.raises(saring.Error) as e:
+        saring.SpamModel.from_bytes(blob)  # the built-in lists: not what it was trained with
+    assert e.value.code == "invalid_argument" and "word lists" in str(e.value)
+    back = saring.SpamModel.from_bytes(blob, lexicons=lex)
+    assert back.predict("pulsa xq") == pytest.approx(model.predict("pulsa xq"))
+    path = tmp_path / "custom.model"
+    model.save(str(path))
+    with pytest.raises(saring.Error):
+        saring.SpamModel.load(str(path))
+    assert saring.SpamModel.load(str(path), lexicons=lex).to_bytes() == blob
+    p = saring.cross_validate_spam(texts, labels, folds=3, max_iterations=10, lexicons=lex)
+    assert len(p) == len(texts) and p != saring.cross_validate_spam(texts, labels, folds=3, max_iterations=10)
+
+    # Broken lists: named errors, never empty lists.
+    with pytest.raises(saring.Error) as e:
+        saring.SpamLexicons.from_text("xq gratis\n", "", "", "")
+    assert e.value.code == "parse" and "line 1" in str(e.value)
+    with pytest.raises(saring.IoError):
+        saring.SpamLexicons.load_dir(str(tmp_path / "missing"))
+    (tmp_path / "lists" / "abuse_id.txt").unlink()
+    with pytest.raises(saring.IoError) as e:
+        saring.SpamLexicons.load_dir(str(tmp_path / "lists"))
+    assert "abuse_id.txt" in str(e.value)
+
+
+def test_cli_lexicons(cli, data_dir, tmp_path):
+    # `--lexicons DIR` on spam train/score/eval; a model refuses lists it was not trained with.
+    csv = str(data_dir / "spam" / "reports_labeled.csv")
+    lists = _write_lists(tmp_path / "lists")
+    reports = tmp_path / "r.jsonl"
+    reports.write_text(json.dumps({"id": "r1", "time": "2026-11-28T08:15:00+07:00", "lat": -6.2, "lon": 106.8,
+                                   "text": "zorblat zorblat untuk warga kita"}) + "\n")
+
+    def codes(args):
+        out = subprocess.run([cli, "spam", "score", *args, str(reports)], check=True, capture_output=True,
+                             text=True).stdout
+        return [r["code"] for r in json.loads(out.splitlines()[0])["reasons"]]
+
+    assert "SPAM_PROMO_WORDS" in codes(["--lexicons", str(lists)])
+    assert "SPAM_PROMO_WORDS" not in codes([])
+
+    model = tmp_path / "custom.model"
+    subprocess.run([cli, "spam", "train", "--data", csv, "--lexicons", str(lists), "--max-iter", "20",
+                    "--out", str(model)], check=True, capture_output=True)
+    assert saring.SpamModel.load(str(model), lexicons=saring.SpamLexicons.load_dir(str(lists))) is not None
+    bad = subprocess.run([cli, "spam", "score", "--model", str(model), str(reports)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "word lists" in bad.stderr and "[invalid_argument]" in bad.stderr
+    assert "SPAM_MODEL" in codes(["--model", str(model), "--lexicons", str(lists)])
+    bad = subprocess.run([cli, "spam", "eval", "--data", csv, "--model", str(model)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "word lists" in bad.stderr
+    ok = subprocess.run([cli, "spam", "eval", "--data", csv, "--model", str(model), "--lexicons", str(lists)],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0 and "roc_auc" in ok.stdout
+    cv = subprocess.run([cli, "spam", "eval", "--data", csv, "--cv", "3", "--max-iter", "10", "--lexicons",
+                         str(lists)], capture_output=True, text=True)
+    assert cv.returncode == 0 and "roc_auc" in cv.stdout
+
+    # Broken directories: exit 2, the option, file and line named; no model written.
+    (tmp_path / "broken").mkdir()
+    _write_lists(tmp_path / "broken", promo="zorblat\nsatu dua tiga\n")
+    (tmp_path / "partial").mkdir()
+    (tmp_path / "partial" / "slang_id.tsv").write_text("")
+    for directory, code, words in ((tmp_path / "broken", "[parse]", ["promo list line 2"]),
+                                   (tmp_path / "partial", "[io]", ["promo_id.txt"]),
+                                   (tmp_path / "missing", "[io]", ["not a directory"]),
+                                   (lists / "slang_id.tsv", "[io]", ["not a directory"])):
+        for args in (["score", str(reports)], ["train", "--data", csv, "--out", str(tmp_path / "never.model")],
+                     ["eval", "--data", csv, "--cv", "3"]):
+            r = subprocess.run([cli, "spam", args[0], "--lexicons", str(directory), *args[1:]], capture_output=True,
+                               text=True)
+            assert r.returncode == 2 and code in r.stderr and "--lexicons" in r.stderr, (args, r.stderr)
+            assert all(w in r.stderr for w in words), r.stderr
+    assert not (tmp_path / "never.model").exists()
+
+
+def test_train_takes_text_and_rule_options(data):
+    # SpamTrainOptions' text and rule options and thread count, as from C++; both live in the model.
+    texts, labels = data
+    plain = saring.SpamModel.train(texts, labels, max_iterations=20, threads=1)
+    assert plain.text_options.apply_slang and plain.predict("gk") == pytest.approx(plain.predict("tidak"))
+    no_slang = saring.SpamModel.train(texts, labels, max_iterations=20, threads=1,
+                                      text_options=saring.TextNormalizeOptions(apply_slang=False))
+    assert not no_slang.text_options.apply_slang
+    assert no_slang.predict("gk") != pytest.approx(no_slang.predict("tidak"))
+    assert not saring.SpamModel.from_bytes(no_slang.to_bytes()).text_options.apply_slang
+    two = saring.SpamModel.train(texts, labels, max_iterations=20, threads=2)
+    assert two.predict_many(texts) == pytest.approx(plain.predict_many(texts), abs=1e-6)
+
+    rules = saring.SpamRuleOptions()
+    assert rules.weights["SPAM_URL"] > 0 and set(rules.group_caps) >= {"link", "lure"}
+    rules.weights = {"SPAM_URL": 0.0}
+    rules.short_text_chars = 3
+    assert rules.weights["SPAM_URL"] == 0.0 and rules.weights["SPAM_PHONE"] > 0
+    ruled = saring.SpamModel.train(texts, labels, max_iterations=20, rule_options=rules)
+    assert ruled.rule_options.weights["SPAM_URL"] == 0.0 and ruled.rule_options.short_text_chars == 3
+    # Without a model, score_spam's rule options weigh the rules.
+    url = "lihat bit.ly/abc untuk info lengkap"
+    assert "SPAM_URL" in [r["code"] for r in saring.score_spam(url)["rules"]]
+    assert saring.score_spam(url, rule_options=rules)["probability"] < saring.score_spam(url)["probability"]
+    long_text = "jalan rusak " * 10
+    assert not saring.score_spam(long_text)["truncated"]
+    assert saring.score_spam(long_text, text_options=saring.TextNormalizeOptions(max_bytes=20))["truncated"]
+
+    with pytest.raises(saring.Error) as e:
+        rules.weights = {"SPAM_NOPE": 1.0}
+    assert "SPAM_NOPE" in str(e.value)
+    with pytest.raises(saring.Error):
+        rules.group_caps = {"nope": 1.0}
+    with pytest.raises(saring.Error):
+        saring.TextNormalizeOptions(max_bytes=0)
+    bad = saring.SpamRuleOptions()
+    bad.all_caps_share = 2.0
+    with pytest.raises(saring.Error):
+        saring.SpamModel.train(texts, labels, rule_options=bad)
+    with pytest.raises(saring.Error):
+        saring.SpamModel.train(texts, labels, threads=-1)

@@ -93,6 +93,10 @@ struct GeotagSettings : GeotagOptions {
 struct SpamSettings {
   bool enabled = true;
   std::string model;            // path of a SpamModel file; empty: rules only
+  // Directory of own word lists (slang_id.tsv, promo_id.txt, money_id.txt, abuse_id.txt: see
+  // docs/spam.md) for the rules and the model; empty: the built-in lists. A model file must have
+  // been trained with the same lists (`saring spam train --lexicons DIR`).
+  std::string lexicons;
   double learning_rate = 0.05;  // online update per moderator judgement (0: no updates)
   void validate(const std::string& where = "spam") const;
 };

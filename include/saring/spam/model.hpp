@@ -47,6 +47,9 @@ struct SpamTrainOptions {
   int max_iterations = 60;        // L-BFGS iterations (CV quality on the SMS set is flat from 30)
   double tolerance = 1e-5;        // stop when the relative loss decrease falls below this
   int threads = 0;                // threads for the passes over large data (0 = one per core)
+  // Word lists for normalising and the lexicon rules. The model keeps them and records their
+  // fingerprint in its file; loading the file needs the same lists (see SpamModel::from_bytes).
+  SpamLexicons lexicons = SpamLexicons::builtin();
   void validate() const;          // throws Error(kInvalidArgument)
 };
 
@@ -75,6 +78,9 @@ struct SpamScoreOptions {
   SpamRuleOptions rules;
   std::size_t top_ngrams = 5;    // n-grams kept in SpamScore::ngrams (0 = skip explaining)
   double base_log_odds = -3.0;   // without a model: P = sigmoid(base + all capped rules)
+  // Word lists for scoring without a model. With a model, the model's own lists are used (the
+  // ones it was trained and loaded with), so its n-grams mean what they meant in training.
+  SpamLexicons lexicons = SpamLexicons::builtin();
   void validate() const;
 };
 
@@ -94,9 +100,11 @@ class SpamModel {
 
   // Model file: magic "SARSPAM\n", format version, options, lexicon fingerprint, weights, and a
   // 64-bit checksum. Loading checks all of them: Error(kCorrupt) for truncated, altered or
-  // foreign files, Error(kIo) when the file cannot be read.
-  static SpamModel from_bytes(std::string_view bytes);
-  static SpamModel load(const std::string& path);
+  // foreign files, Error(kIo) when the file cannot be read. `lexicons` are the word lists the
+  // model was trained with; a file whose recorded fingerprint differs is Error(kInvalidArgument)
+  // (its n-gram weights were learnt on differently folded text, so scoring would be silently off).
+  static SpamModel from_bytes(std::string_view bytes, const SpamLexicons& lexicons = SpamLexicons::builtin());
+  static SpamModel load(const std::string& path, const SpamLexicons& lexicons = SpamLexicons::builtin());
   std::string to_bytes() const;
   void save(const std::string& path) const;
 
@@ -110,6 +118,7 @@ class SpamModel {
   const TextNormalizeOptions& text_options() const;
   const SpamRuleOptions& rule_options() const;
   std::uint64_t lexicon_fingerprint() const;
+  const SpamLexicons& lexicons() const;  // the lists it was trained (or loaded) with
   std::size_t updates() const;  // online updates applied since training
   const detail::SpamModelData& data() const { return *data_; }
 

@@ -109,6 +109,30 @@ def test_demo_scores():
     assert s["duplicate"]["precision"] > 0.9
 
 
+def test_demo_photos_as_bytes_judged_like_paths():
+    """Every demo report with its photos handed over as bytes gets the decision, duplicate_of,
+    incident, scores and reason codes it gets with the paths (the ORB checks read the store)."""
+    d = saring.find_demo_dir()
+    opts = saring.FilterOptions.load(overrides=["journal.sync=none"])
+    by_path, by_bytes = saring.Filter(opts), saring.Filter(opts)
+
+    def outcome(v):
+        j = json.loads(v.to_json())
+        return (j["decision"], j["duplicate_of"], j["incident"], j["scores"], [x["code"] for x in j["reasons"]])
+
+    with_photos = photos = 0
+    for r in saring.load_demo_reports(d):
+        b = saring.Report.from_json(r.to_json())
+        b.photo_bytes = [open(p, "rb").read() for p in r.photos]
+        b.photos = []
+        with_photos += bool(b.photo_bytes)
+        photos += len(b.photo_bytes)
+        assert outcome(by_bytes.submit(b)) == outcome(by_path.submit(r)), r.id
+    assert with_photos >= 90
+    assert by_bytes.stats()["geometric_matches"] > 0
+    assert 0 < by_bytes.stats()["stored_photos"] <= photos
+
+
 def test_cli_run_open311(cli, tmp_path):
     src = tmp_path / "in.json"
     src.write_text(json.dumps([{"service_request_id": "x1", "lat": -6.2, "long": 106.8,

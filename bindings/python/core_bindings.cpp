@@ -4,6 +4,7 @@
 #include <pybind11/operators.h>
 #include <pybind11/stl.h>
 
+#include "py_bytes.hpp"
 #include "saring/core/error.hpp"
 #include "saring/core/json.hpp"
 #include "saring/core/report.hpp"
@@ -43,21 +44,15 @@ void register_core(py::module_& m) {
       .def_readwrite("mock_location", &ClientInfo::mock_location)
       .def_readwrite("app", &ClientInfo::app);
 
-  // Bytes-like -> the C++ byte vector (one copy; the report owns its photos).
-  auto to_byte_vector = [](const py::buffer& b) {
-    const py::buffer_info info = b.request();
-    const auto* p = static_cast<const std::uint8_t*>(info.ptr);
-    return std::vector<std::uint8_t>(p, p + info.size * info.itemsize);
-  };
   py::class_<PhotoBytes>(m, "PhotoBytes",
                          "A photo given as its encoded bytes (JPEG, PNG, WebP, ...) instead of a path; name is for messages.")
-      .def(py::init([to_byte_vector](const py::buffer& data, std::string name) {
-             return PhotoBytes{to_byte_vector(data), std::move(name)};
+      .def(py::init([](const py::buffer& data, std::string name) {
+             return PhotoBytes{py_bytes::to_vector(data), std::move(name)};
            }),
            py::arg("data"), py::arg("name") = "")
       .def_property(
           "data", [](const PhotoBytes& p) { return py::bytes(reinterpret_cast<const char*>(p.data.data()), p.data.size()); },
-          [to_byte_vector](PhotoBytes& p, const py::buffer& b) { p.data = to_byte_vector(b); })
+          [](PhotoBytes& p, const py::buffer& b) { p.data = py_bytes::to_vector(b); })
       .def_readwrite("name", &PhotoBytes::name)
       .def("__repr__", [](const PhotoBytes& p) {
         return "PhotoBytes(" + std::to_string(p.data.size()) + " bytes" + (p.name.empty() ? "" : ", name='" + p.name + "'") + ")";
@@ -76,13 +71,13 @@ void register_core(py::module_& m) {
       .def_readwrite("photos", &Report::photos)
       .def_property(
           "photo_bytes", [](const Report& r) { return r.photo_bytes; },
-          [to_byte_vector](Report& r, const py::iterable& items) {
+          [](Report& r, const py::iterable& items) {
             std::vector<PhotoBytes> out;
             for (const py::handle& item : items) {
               if (py::isinstance<PhotoBytes>(item)) {
                 out.push_back(item.cast<PhotoBytes>());
-              } else if (py::isinstance<py::buffer>(item) && !py::isinstance<py::str>(item)) {
-                out.push_back({to_byte_vector(py::reinterpret_borrow<py::buffer>(item)), ""});
+              } else if (py_bytes::is_bytes_like(item)) {
+                out.push_back({py_bytes::to_vector(item), ""});
               } else {
                 throw py::type_error("Report.photo_bytes takes bytes-like objects or PhotoBytes, not " +
                                      std::string(py::str(py::type::of(item).attr("__name__"))));

@@ -7,6 +7,7 @@
 #include <array>
 #include <optional>
 
+#include "py_bytes.hpp"
 #include "saring/core/error.hpp"
 #include "saring/geo/exif.hpp"
 #include "saring/filter/demo.hpp"
@@ -133,10 +134,8 @@ void register_filter(py::module_& m) {
         };
         auto photo = [](const py::object& x) {
           Photo p;
-          if (py::isinstance<py::buffer>(x) && !py::isinstance<py::str>(x)) {
-            const py::buffer_info info = x.cast<py::buffer>().request();
-            const auto* data = static_cast<const std::uint8_t*>(info.ptr);
-            p.bytes.emplace(data, data + info.size * info.itemsize);
+          if (py_bytes::is_bytes_like(x)) {
+            p.bytes = py_bytes::to_vector(x);
           } else {
             p.path = py::str(py::module_::import("os").attr("fspath")(x));
           }
